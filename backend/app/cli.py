@@ -1,0 +1,219 @@
+"""`aurum`: the operator's command line (migrations, serving, OpenAPI export)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+cli = typer.Typer(
+    help="Aurum Solar platform command line.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_cli = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+
+BACKEND_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = BACKEND_DIR.parent
+
+
+def _alembic_config(database_url: str | None = None):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    ini = BACKEND_DIR / "alembic.ini"
+    if not ini.is_file():
+        ini = Path.cwd() / "alembic.ini"
+    if not ini.is_file():
+        typer.echo("alembic.ini not found next to the app package or in the current directory.")
+        raise typer.Exit(2)
+    config = Config(str(ini))
+    config.set_main_option("script_location", str(ini.parent / "migrations"))
+    if database_url:
+        config.attributes["database_url"] = database_url
+    return config
+
+
+def _describe_database() -> str:
+    from app.core.config import get_settings
+
+    settings = get_settings()
+    if settings.database_backend == "sqlite":
+        return f"SQLite at {settings.sqlite_path}"
+    return "PostgreSQL"
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from alembic import command
+
+    typer.echo(f"Migrating {_describe_database()} to {revision}...")
+    command.upgrade(_alembic_config(), revision)
+    typer.echo("Database is up to date.")
+
+
+@db_cli.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, e.g. base.")],
+) -> None:
+    """Revert migrations down to REVISION (`base` empties the schema)."""
+    from alembic import command
+
+    typer.echo(f"Reverting {_describe_database()} to {revision}...")
+    command.downgrade(_alembic_config(), revision)
+    typer.echo("Done.")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the revision the database is at."""
+    from alembic import command
+
+    command.current(_alembic_config(), verbose=False)
+
+
+@db_cli.command("history")
+def db_history() -> None:
+    """List every migration."""
+    from alembic import command
+
+    command.history(_alembic_config())
+
+
+@cli.command("openapi")
+def openapi(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the OpenAPI document the SPAs' typed clients are generated from."""
+    from app.core.config import Settings
+    from app.main import create_app
+
+    document = create_app(Settings(environment="development"), configure_logs=False).openapi()
+    text = json.dumps(document, indent=2, sort_keys=True) + "\n"
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text)
+    else:
+        sys.stdout.write(text)
+
+
+@cli.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="API port.")] = 8000,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Also serve both built SPAs (3001, 3002).")
+    ] = False,
+    public_port: Annotated[int, typer.Option(help="Public site port (with --all).")] = 3001,
+    admin_port: Annotated[int, typer.Option(help="Admin dashboard port (with --all).")] = 3002,
+    reload: Annotated[bool, typer.Option(help="Restart the API when code changes.")] = False,
+    workers: Annotated[int, typer.Option(help="API worker processes (not with --all).")] = 1,
+) -> None:
+    """Run the API (and with --all, the public site and the admin dashboard)."""
+    import uvicorn
+
+    from app.core.config import ConfigError, get_settings
+
+    try:
+        settings = get_settings()
+    except ConfigError as exc:
+        typer.echo(f"Configuration error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+    if not all_:
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            reload=reload,
+            reload_dirs=[str(BACKEND_DIR / "app")] if reload else None,
+            workers=None if reload else workers,
+            log_config=None,
+            proxy_headers=True,
+            server_header=False,
+        )
+        return
+    asyncio.run(_serve_all(host, port, public_port, admin_port, settings))
+
+
+async def _serve_all(host: str, api_port: int, public_port: int, admin_port: int, settings) -> None:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from app.core.spa import create_spa_app
+    from app.main import create_app
+
+    public_dist = Path(os.environ.get("AURUM_PUBLIC_DIST", REPO_DIR / "aurum-chat-solar-main/dist"))
+    admin_dist = Path(os.environ.get("AURUM_ADMIN_DIST", REPO_DIR / "admin-dashboard/dist"))
+    for dist in (public_dist, admin_dist):
+        if not (dist / "index.html").is_file():
+            typer.echo(f"warning: {dist} has no build; run `make build` first.", err=True)
+
+    class _Server(uvicorn.Server):
+        # The three servers share one loop; we own the signals and stop all at once.
+        @contextlib.contextmanager
+        def capture_signals(self):  # type: ignore[no-untyped-def]
+            yield
+
+    servers = [
+        _Server(
+            uvicorn.Config(
+                app, host=host, port=p, log_config=None, server_header=False, lifespan=ls
+            )
+        )
+        for app, p, ls in (
+            (create_app(settings), api_port, "on"),
+            (create_spa_app(public_dist, name="public"), public_port, "off"),
+            (create_spa_app(admin_dist, name="admin"), admin_port, "off"),
+        )
+    ]
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+    typer.echo(
+        "\nAurum Solar is starting:\n"
+        f"  API              http://{shown}:{api_port}   (docs: /docs)\n"
+        f"  Public site      http://{shown}:{public_port}\n"
+        f"  Admin dashboard  http://{shown}:{admin_port}\n"
+        "Press Ctrl-C to stop all three.\n"
+    )
+
+    def _stop() -> None:
+        for s in servers:
+            if s.should_exit:  # a second Ctrl-C: stop without waiting for connections
+                s.force_exit = True
+            s.should_exit = True
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, _stop)
+
+    tasks = [asyncio.create_task(s.serve()) for s in servers]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for s in servers:
+            s.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        if task.exception():
+            raise task.exception()  # type: ignore[misc]
+    if any(not s.started for s in servers):
+        typer.echo("A server failed to start (is the port in use?).", err=True)
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+
+from app.core import health
+from app.core.cache import build_store
+from app.core.config import Settings, get_settings
+from app.core.db import Database
+from app.core.errors import install_error_handlers
+from app.core.logging import configure_logging
+from app.core.middleware import Metrics, RequestContextMiddleware
+
+API_PREFIX = "/api/v1"
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operationIds, `<tag>-<name>`, so generated clients read well."""
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    if configure_logs:
+        configure_logging(settings.log_level, settings.log_format)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = Database(settings)
+        app.state.store = build_store(
+            settings.redis_url,
+            timeout=settings.redis_timeout_seconds,
+            retry_seconds=settings.redis_retry_seconds,
+        )
+        try:
+            yield
+        finally:
+            await app.state.store.close()
+            await app.state.db.dispose()
+
+    app = FastAPI(
+        title="Aurum Solar API",
+        version="0.1.0",
+        description="Solar advisor, estimates, leads, partners and analytics.",
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings
+    app.state.metrics = Metrics()
+
+    install_error_handlers(app)
+    app.include_router(health.router)
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+            "X-Conversation-Token",
+            "X-Request-ID",
+            "Accept",
+        ],
+        expose_headers=[
+            "X-Request-ID",
+            "Retry-After",
+            "RateLimit-Limit",
+            "RateLimit-Remaining",
+            "RateLimit-Reset",
+            "Content-Disposition",
+        ],
+        max_age=600,
+    )
+    # Outermost: ids, metrics and access logs see every response, errors included.
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    return app
