@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from logging.config import fileConfig
+from typing import Any
 
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy.engine import Connection
 
 from app.core.config import get_settings
-from app.core.db import Database
+from app.core.db import Database, UTCDateTime
 from app.models import Base  # every model registers itself on Base.metadata
 
 config = context.config
@@ -19,11 +21,23 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 target_metadata = Base.metadata
 
 
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Render the app's column types as plain SQLAlchemy types, so migrations never
+    import app code that may change after they are written."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, sa.JSON):
+        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+        return 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
+    return False
+
+
 def _do_run_migrations(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        render_item=_render_item,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

@@ -56,15 +56,25 @@ class Settings(BaseSettings):
         "http://127.0.0.1:3002",
     ]
 
+    # The LLM advisor: any OpenAI-compatible Chat Completions server. Without a key
+    # the guided (offline) advisor answers.
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout_seconds: float = 20.0
+
+    # Proxies (CIDRs) whose X-Forwarded-For is believed; empty trusts none.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _parse_origins(cls, value: object) -> object:
         return _split_csv(value)
 
-    @field_validator("database_url", "redis_url", mode="before")
+    @field_validator("database_url", "redis_url", "openai_api_key", "openai_base_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():

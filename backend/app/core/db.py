@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -70,18 +71,21 @@ class Base(DeclarativeBase):
 
 
 class UUIDPrimaryKey:
-    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid, primary_key=True, default=uuid.uuid4, sort_order=-100
+    )
 
 
 class Timestamps:
     created_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, server_default=sa.func.current_timestamp()
+        UTCDateTime(), default=utcnow, server_default=sa.func.current_timestamp(), sort_order=100
     )
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(),
         default=utcnow,
         onupdate=utcnow,
         server_default=sa.func.current_timestamp(),
+        sort_order=100,
     )
 
 
@@ -131,7 +135,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only probes ask for a deferred BEGIN so they never wait on a writer.
+        deferred = conn.get_execution_options().get("sqlite_begin") == "DEFERRED"
+        conn.exec_driver_sql("BEGIN DEFERRED" if deferred else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -149,9 +155,21 @@ class Database:
     async def ping(self, within_seconds: float = 2.0) -> None:
         async def _ping() -> None:
             async with self.engine.connect() as conn:
+                conn = await conn.execution_options(sqlite_begin="DEFERRED")
                 await conn.execute(sa.text("SELECT 1"))
 
         await asyncio.wait_for(_ping(), within_seconds)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session whose work commits on success and rolls back on any error."""
+        async with self.sessionmaker() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -163,17 +181,23 @@ def get_database(request: Request) -> Database:
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: commit on success, roll back on any error."""
-    db: Database = request.app.state.db
-    async with db.sessionmaker() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    async with request.app.state.db.transaction() as session:
+        yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionFactory = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+
+def get_session_factory(request: Request) -> SessionFactory:
+    """For work that outlives the handler (a streamed response): open a transaction
+    when the work starts, commit when it ends."""
+    return request.app.state.db.transaction
+
+
+# scope="function": commit (or roll back) before the response is sent, so a client is
+# never told "created" about a write that then fails to commit.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
 
 
 def _database_error_classes() -> tuple[type[BaseException], ...]:

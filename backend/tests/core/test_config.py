@@ -1,0 +1,57 @@
+"""Settings fail fast and resolve the storage the operator asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.core.config import DEFAULT_SECRET_KEY, ConfigError, Settings
+
+
+@pytest.mark.parametrize("environment", ["production", "staging"])
+@pytest.mark.parametrize("secret", [None, "", DEFAULT_SECRET_KEY, "too-short"])
+def test_outside_development_a_real_secret_key_is_required(
+    environment: str, secret: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    kwargs = {} if secret is None else {"secret_key": secret}
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        Settings(environment=environment, _env_file=None, **kwargs)
+
+
+def test_development_runs_with_the_default_key() -> None:
+    assert Settings(environment="development", _env_file=None).secret_key == DEFAULT_SECRET_KEY
+
+
+def test_production_accepts_a_long_secret() -> None:
+    settings = Settings(environment="production", secret_key="x" * 48, _env_file=None)
+    assert settings.environment == "production"
+
+
+def test_no_database_url_means_sqlite_in_the_data_dir(tmp_path: Path) -> None:
+    settings = Settings(AURUM_DATA_DIR=tmp_path, database_url="", _env_file=None)
+    assert settings.database_backend == "sqlite"
+    assert settings.resolved_database_url == f"sqlite+aiosqlite:///{tmp_path.resolve()}/aurum.db"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgres://u:p@db:5432/aurum",
+        "postgresql://u:p@db:5432/aurum",
+        "postgresql+asyncpg://u:p@db:5432/aurum",
+    ],
+)
+def test_postgres_urls_use_asyncpg(url: str) -> None:
+    settings = Settings(database_url=url, _env_file=None)
+    assert settings.resolved_database_url == "postgresql+asyncpg://u:p@db:5432/aurum"
+    assert settings.database_backend == "postgresql"
+
+
+def test_cors_origins_from_a_comma_separated_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORS_ORIGINS", "https://aurum.example, https://admin.aurum.example")
+    assert Settings(_env_file=None).cors_origins == [
+        "https://aurum.example",
+        "https://admin.aurum.example",
+    ]
