@@ -1,5 +1,8 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
+from app.conversation.models import Conversation, Message
 from app.core.db import Base
+from app.core.idempotency import IdempotencyKey
+from app.leads.models import ConsentRecord, Lead
 
-__all__ = ["Base"]
+__all__ = ["Base", "ConsentRecord", "Conversation", "IdempotencyKey", "Lead", "Message"]
