@@ -1,0 +1,24 @@
+import { lazy, Suspense } from 'react';
+import { Route, Switch, useLocation } from 'wouter';
+
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { PageLoading } from './components/PageLoading';
+import HomeRoute from './routes/home';
+
+// The home page ships in the entry chunk; every other page loads on demand.
+const NotFoundRoute = lazy(() => import('./routes/not-found'));
+
+export function AppRoutes() {
+  const [location] = useLocation();
+
+  return (
+    <ErrorBoundary key={location}>
+      <Suspense fallback={<PageLoading />}>
+        <Switch>
+          <Route path="/" component={HomeRoute} />
+          <Route component={NotFoundRoute} />
+        </Switch>
+      </Suspense>
+    </ErrorBoundary>
+  );
+}

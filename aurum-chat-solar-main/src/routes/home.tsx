@@ -1,0 +1,7 @@
+import { HomePage } from '../features/home/HomePage';
+import { useDocumentTitle } from '../lib/use-document-title';
+
+export default function HomeRoute() {
+  useDocumentTitle();
+  return <HomePage />;
+}

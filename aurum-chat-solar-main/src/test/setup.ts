@@ -1,0 +1,32 @@
+import '@testing-library/jest-dom/vitest';
+import { cleanup, configure } from '@testing-library/react';
+import { afterEach, beforeEach, vi } from 'vitest';
+
+// findBy*/waitFor give up after 5 s instead of 1 s: a lazy route's first import can take
+// longer than a second on a busy 2-core CI machine.
+configure({ asyncUtilTimeout: 5000 });
+
+/**
+ * Tests never reach a real server. Any `fetch` a test did not stub is recorded and fails
+ * that test; tests that talk to the API stub `fetch` themselves (see `stubFetch`).
+ */
+let unexpectedRequests: string[] = [];
+
+beforeEach(() => {
+  unexpectedRequests = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn((input: RequestInfo | URL) => {
+      const url = input instanceof Request ? input.url : String(input);
+      unexpectedRequests.push(url);
+      return Promise.reject(new Error(`Unstubbed fetch in a test: ${url}`));
+    }),
+  );
+});
+
+afterEach(() => {
+  cleanup();
+  if (unexpectedRequests.length > 0) {
+    throw new Error(`The test called fetch without stubbing it: ${unexpectedRequests.join(', ')}`);
+  }
+});
