@@ -1,0 +1,1 @@
+"""Reference data shipped with the solar engine (a package so the files install with it)."""
