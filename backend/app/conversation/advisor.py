@@ -1,0 +1,85 @@
+"""Which advisor answers: the guided agent by default, the LLM agent with an API key."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from app.conversation.agent import guided
+from app.conversation.agent.base import AdvisorTools, AgentState, AgentTurn
+from app.conversation.models import Conversation
+from app.conversation.service import Agent, DeltaSink
+from app.core.config import Settings
+from app.solar.engine import SolarConfig, UnknownZip, estimate, lookup_location
+from app.solar.schemas import EstimateInput, Shade
+
+logger = logging.getLogger("aurum.conversation")
+
+
+class SolarTools:
+    """The advisor's view of the solar engine (in-process function calls, no HTTP)."""
+
+    def __init__(self, config: SolarConfig) -> None:
+        self.config = config
+
+    def zip_is_known(self, zip_code: str) -> bool:
+        try:
+            lookup_location(zip_code)
+        except UnknownZip:
+            return False
+        return True
+
+    def estimate(self, slots: Mapping[str, Any]) -> dict[str, Any]:
+        request = EstimateInput(
+            zip_code=slots["zip_code"],
+            monthly_bill=float(slots["monthly_bill"]),
+            shade=Shade(slots.get("shade") or "none"),
+        )
+        return estimate(request, self.config).model_dump(mode="json")
+
+    def cost_per_watt(self, zip_code: str | None) -> float:
+        state = None
+        if zip_code:
+            try:
+                state = lookup_location(zip_code).state
+            except UnknownZip:
+                state = None
+        return self.config.cost_per_watt_by_state.get(state or "", self.config.cost_per_watt_usd)
+
+
+async def guided_agent(
+    state: AgentState, text: str, tools: AdvisorTools, on_delta: DeltaSink | None
+) -> AgentTurn:
+    return guided.respond(state, text, tools)
+
+
+class Advisor:
+    def __init__(
+        self, settings: Settings, solar_config: SolarConfig, *, openai_client: Any | None = None
+    ) -> None:
+        self.tools: AdvisorTools = SolarTools(solar_config)
+        self.llm: Agent | None = None
+        if settings.openai_api_key or openai_client is not None:
+            from openai import AsyncOpenAI
+
+            from app.conversation.agent.llm import LLMAgent
+
+            client = openai_client or AsyncOpenAI(
+                api_key=settings.openai_api_key,
+                base_url=settings.openai_base_url or None,
+                timeout=settings.openai_timeout_seconds,
+                max_retries=0,
+            )
+            self.llm = LLMAgent(
+                client, settings.openai_model, timeout_seconds=settings.openai_timeout_seconds
+            )
+
+    @property
+    def kind(self) -> str:
+        return "llm" if self.llm else "guided"
+
+    def respond_for(self, conversation: Conversation) -> Agent:
+        if conversation.agent == "llm" and self.llm is not None:
+            return self.llm
+        return guided_agent

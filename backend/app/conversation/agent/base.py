@@ -1,0 +1,57 @@
+"""What every advisor agent receives and returns for one turn.
+
+An agent is a function of the conversation's state and the homeowner's message. It may
+call the tools (ZIP lookup, solar estimate) but never touches the database: the
+conversation service persists what it returns, and creates the lead when the agent
+says the homeowner consented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+Outcome = Literal["submit_lead", "ended_renter", "declined_consent", "stopped"]
+
+
+class AdvisorTools(Protocol):
+    """The engine calls an agent may make (pure functions underneath)."""
+
+    def zip_is_known(self, zip_code: str) -> bool: ...
+
+    def estimate(self, slots: Mapping[str, Any]) -> dict[str, Any]:
+        """A solar estimate for the slots' ZIP, bill and shade (engine result as JSON)."""
+        ...
+
+    def cost_per_watt(self, zip_code: str | None) -> float:
+        """The installed cost per watt the engine assumes (for the ZIP's state if known)."""
+        ...
+
+
+@dataclass
+class AgentState:
+    slots: dict[str, Any] = field(default_factory=dict)
+    awaiting: str | None = None
+    estimate: dict[str, Any] | None = None
+    # Recent transcript as (role, content), oldest first; the LLM agent reads it.
+    history: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class OutgoingMessage:
+    content: str
+    kind: str = "text"  # text | question | estimate | consent | faq | hint | closing
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AgentTurn:
+    messages: list[OutgoingMessage]
+    state: AgentState
+    quick_replies: list[str]
+    outcome: Outcome | None = None
+    streamed: bool = False  # the agent already sent its text through on_delta
+
+
+DeltaCallback = Callable[[str], Awaitable[None]]

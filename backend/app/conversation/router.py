@@ -1,0 +1,206 @@
+"""The homeowner's chat API: start, send a message (JSON or server-sent events), resume."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import StreamingResponse
+
+from app.conversation import service
+from app.conversation.models import Conversation, Message
+from app.conversation.schemas import (
+    ConversationCreate,
+    ConversationCreated,
+    ConversationOut,
+    ConversationState,
+    MessageIn,
+    MessageOut,
+    TurnOut,
+)
+from app.core.clientip import client_ip
+from app.core.db import SessionDep, SessionFactoryDep
+from app.core.errors import AppError, Conflict, NotFound, ValidationFailed, error_payload, responses
+
+logger = logging.getLogger("aurum.conversation")
+
+router = APIRouter(prefix="/conversations", tags=["conversations"])
+
+# Streamed turns whose client went away keep running to commit (a reload then shows
+# them); holding a reference keeps them from being garbage-collected mid-flight.
+_inflight: set[asyncio.Task[None]] = set()
+
+TokenHeader = Annotated[
+    str | None,
+    Header(alias="X-Conversation-Token", description="The token returned when the chat began."),
+]
+
+
+def _client(request: Request) -> service.Client:
+    return service.Client(ip=client_ip(request), user_agent=request.headers.get("user-agent"))
+
+
+def _messages(rows: list[Message]) -> list[MessageOut]:
+    return [
+        MessageOut(
+            id=row.id,
+            seq=row.seq,
+            role=row.role,  # type: ignore[arg-type]
+            content=row.content,
+            kind=(row.meta or {}).get("kind", "text"),
+            meta={k: v for k, v in (row.meta or {}).items() if k != "kind"},
+            created_at=row.created_at,
+        )
+        for row in rows
+    ]
+
+
+def _state(conversation: Conversation) -> ConversationState:
+    return ConversationState(**service.state_of(conversation))
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ConversationCreated,
+    responses=responses(ValidationFailed),
+)
+async def start(
+    request: Request, session: SessionDep, body: ConversationCreate | None = None
+) -> ConversationCreated:
+    """Start a chat: the advisor greets and asks its first question."""
+    body = body or ConversationCreate()
+    advisor = request.app.state.advisor
+    conversation, token, rows = await service.start_conversation(
+        session,
+        client=_client(request),
+        source=body.source,
+        utm=body.utm(),
+        language=body.language,
+        agent_kind=advisor.kind,
+    )
+    return ConversationCreated(
+        id=conversation.id, token=token, messages=_messages(rows), state=_state(conversation)
+    )
+
+
+@router.get("/{conversation_id}", response_model=ConversationOut, responses=responses(NotFound))
+async def resume(
+    conversation_id: uuid.UUID, session: SessionDep, token: TokenHeader = None
+) -> ConversationOut:
+    """The whole transcript and state, so a reload resumes the chat."""
+    conversation = await service.get_authorized(session, conversation_id, token)
+    rows = await service.transcript(session, conversation)
+    return ConversationOut(
+        id=conversation.id,
+        created_at=conversation.created_at,
+        messages=_messages(rows),
+        state=_state(conversation),
+    )
+
+
+def _sse(event: str, data: Any) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(jsonable_encoder(data))}\n\n".encode()
+
+
+@router.post(
+    "/{conversation_id}/messages",
+    response_model=TurnOut,
+    responses={
+        **responses(NotFound, ValidationFailed, Conflict),
+        200: {
+            "description": "The advisor's reply; with `Accept: text/event-stream`, streamed as "
+            "server-sent events: `delta` ({index, text}) chunks, then `state` "
+            "({messages, state}), then `done`. A failure mid-stream sends `error`.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+    },
+)
+async def send_message(
+    conversation_id: uuid.UUID,
+    body: MessageIn,
+    request: Request,
+    session: SessionDep,
+    session_factory: SessionFactoryDep,
+    token: TokenHeader = None,
+) -> Any:
+    """Send the homeowner's message and get the advisor's reply (JSON or a stream)."""
+    advisor = request.app.state.advisor
+    client = _client(request)
+    wants_stream = "text/event-stream" in request.headers.get("accept", "")
+
+    if not wants_stream:
+        conversation = await service.get_authorized(session, conversation_id, token)
+        rows = await service.run_turn(
+            session,
+            conversation,
+            body.content,
+            agent=advisor.respond_for(conversation),
+            tools=advisor.tools,
+            client=client,
+        )
+        return TurnOut(messages=_messages(rows), state=_state(conversation))
+
+    # Authorise before the stream starts, so a bad id or token is a plain 404.
+    await service.get_authorized(session, conversation_id, token)
+
+    async def events() -> AsyncIterator[bytes]:
+        queue: asyncio.Queue[tuple[str, Any] | None] = asyncio.Queue()
+
+        async def sink(index: int, text: str) -> None:
+            await queue.put(("delta", {"index": index, "text": text}))
+
+        async def work() -> None:
+            try:
+                async with session_factory() as turn_session:
+                    conversation = await service.get_authorized(
+                        turn_session, conversation_id, token
+                    )
+                    rows = await service.run_turn(
+                        turn_session,
+                        conversation,
+                        body.content,
+                        agent=advisor.respond_for(conversation),
+                        tools=advisor.tools,
+                        client=client,
+                        on_delta=sink,
+                    )
+                    payload = TurnOut(messages=_messages(rows), state=_state(conversation))
+                # Committed: only now tell the client the turn happened.
+                await queue.put(("state", payload))
+            except AppError as exc:
+                await queue.put(("error", error_payload(exc.code, exc.message, exc.details)))
+            except Exception:
+                logger.exception("streamed turn failed")
+                await queue.put(
+                    (
+                        "error",
+                        error_payload(
+                            "turn_failed", "The advisor could not reply; please try again."
+                        ),
+                    )
+                )
+            finally:
+                await queue.put(None)
+
+        task = asyncio.create_task(work())
+        try:
+            while (item := await queue.get()) is not None:
+                yield _sse(*item)
+            yield _sse("done", {})
+        finally:
+            if not task.done():
+                _inflight.add(task)
+                task.add_done_callback(_inflight.discard)
+
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

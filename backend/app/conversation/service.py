@@ -1,0 +1,245 @@
+"""Conversation rules: start, authorise, run a turn, persist it, and create the lead.
+
+A turn is one transaction: the homeowner's message, the advisor's replies, the new
+state and (when the homeowner consents) the lead and its consent record commit
+together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.conversation.agent import guided
+from app.conversation.agent.base import AdvisorTools, AgentState, AgentTurn, OutgoingMessage
+from app.conversation.models import Conversation, Message
+from app.core.db import utcnow
+from app.core.errors import Conflict, NotFound
+from app.leads.service import ConsentEvidence, LeadDetails, submit_lead
+
+logger = logging.getLogger("aurum.conversation")
+
+MAX_MESSAGES_PER_CONVERSATION = 400
+
+DeltaSink = Callable[[int, str], Awaitable[None]]
+Agent = Callable[[AgentState, str, AdvisorTools, DeltaSink | None], Awaitable[AgentTurn]]
+
+
+@dataclass(frozen=True)
+class Client:
+    ip: str | None
+    user_agent: str | None
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def state_of(conversation: Conversation) -> dict[str, Any]:
+    return {
+        "status": conversation.status,
+        "awaiting": conversation.awaiting,
+        "slots": dict(conversation.slots or {}),
+        "quick_replies": list(conversation.quick_replies or []),
+        "estimate": conversation.estimate,
+        "completed": conversation.status != "active",
+        "lead_id": conversation.lead_id,
+    }
+
+
+def _message_row(conversation: Conversation, role: str, message: OutgoingMessage) -> Message:
+    row = Message(
+        id=uuid.uuid4(),
+        conversation_id=conversation.id,
+        seq=conversation.message_count,
+        role=role,
+        content=message.content,
+        meta={"kind": message.kind, **message.meta},
+        created_at=utcnow(),
+    )
+    conversation.message_count += 1
+    return row
+
+
+async def start_conversation(
+    session: AsyncSession,
+    *,
+    client: Client,
+    source: str | None,
+    utm: dict[str, str],
+    language: str,
+    agent_kind: str,
+) -> tuple[Conversation, str, list[Message]]:
+    token = secrets.token_urlsafe(32)
+    turn = guided.opening_turn()
+    conversation = Conversation(
+        id=uuid.uuid4(),
+        token_hash=hash_token(token),
+        status="active",
+        agent=agent_kind,
+        language=language,
+        awaiting=turn.state.awaiting,
+        slots={},
+        quick_replies=turn.quick_replies,
+        source=source,
+        utm=utm,
+        ip=client.ip,
+        user_agent=(client.user_agent or "")[:512] or None,
+        message_count=0,
+    )
+    session.add(conversation)
+    await session.flush()
+    rows = [_message_row(conversation, "assistant", m) for m in turn.messages]
+    session.add_all(rows)
+    await session.flush()
+    return conversation, token, rows
+
+
+async def get_authorized(
+    session: AsyncSession, conversation_id: uuid.UUID, token: str | None
+) -> Conversation:
+    """The conversation, if ``token`` is its token; 404 otherwise (never 403: an
+    unknown id and a wrong token look the same from outside)."""
+    conversation = await session.get(Conversation, conversation_id)
+    if (
+        conversation is None
+        or not token
+        or not hmac.compare_digest(conversation.token_hash, hash_token(token))
+    ):
+        raise NotFound("No conversation with this id and token.", code="conversation_not_found")
+    return conversation
+
+
+async def transcript(
+    session: AsyncSession, conversation: Conversation, *, last: int | None = None
+) -> list[Message]:
+    statement = sa.select(Message).where(Message.conversation_id == conversation.id)
+    if last is None:
+        return list((await session.execute(statement.order_by(Message.seq))).scalars())
+    recent = (await session.execute(statement.order_by(Message.seq.desc()).limit(last))).scalars()
+    return list(reversed(list(recent)))
+
+
+def _lead_details(conversation: Conversation, state: AgentState) -> LeadDetails:
+    slots = state.slots
+    location = (state.estimate or {}).get("location") or {}
+    return LeadDetails(
+        first_name=slots["first_name"],
+        last_name=slots["last_name"],
+        email=slots["email"],
+        phone=slots["phone"],
+        zip_code=slots["zip_code"],
+        city=location.get("city"),
+        state=location.get("state") or slots.get("state", ""),
+        homeowner=slots["homeowner"],
+        property_type=slots["property_type"],
+        monthly_bill_usd=float(slots["monthly_bill"]),
+        roof_type=slots["roof_type"],
+        shade=slots["shade"],
+        credit_band=slots["credit_band"],
+        timeline=slots["timeline"],
+        battery_interest=slots.get("battery_interest"),
+        estimate=state.estimate,
+        utm=dict(conversation.utm or {}),
+    )
+
+
+async def run_turn(
+    session: AsyncSession,
+    conversation: Conversation,
+    content: str,
+    *,
+    agent: Agent,
+    tools: AdvisorTools,
+    client: Client,
+    on_delta: DeltaSink | None = None,
+) -> list[Message]:
+    """Let the agent answer the homeowner's message, then persist the message, the
+    replies, the new state and (on consent) the lead in one flush.
+
+    The agent runs outside any transaction (an LLM may take seconds); the write is
+    guarded by the conversation's version, so a concurrent turn of the same
+    conversation fails with 409 instead of interleaving.
+    """
+    if conversation.message_count >= MAX_MESSAGES_PER_CONVERSATION:
+        raise Conflict(
+            "This conversation has reached its length limit; please start a new one.",
+            code="conversation_full",
+        )
+    if conversation.status != "active":
+        turn = AgentTurn(
+            messages=[OutgoingMessage(guided.policy.ALREADY_DONE, kind="closing")],
+            state=AgentState(
+                slots=dict(conversation.slots or {}),
+                awaiting=None,
+                estimate=conversation.estimate,
+            ),
+            quick_replies=[],
+        )
+    else:
+        history = [(m.role, m.content) for m in await transcript(session, conversation, last=12)]
+        state = AgentState(
+            slots=dict(conversation.slots or {}),
+            awaiting=conversation.awaiting,
+            estimate=conversation.estimate,
+            history=history,
+        )
+        await session.commit()  # hold no connection or lock while the agent thinks
+        turn = await agent(state, content, tools, on_delta)
+
+    if turn.outcome == "submit_lead":
+        outcome = await submit_lead(
+            session,
+            _lead_details(conversation, turn.state),
+            ConsentEvidence(
+                source="chat",
+                ip=client.ip,
+                user_agent=client.user_agent,
+                conversation_id=conversation.id,
+            ),
+        )
+        conversation.lead_id = outcome.lead.id
+        conversation.status = "completed"
+        conversation.completed_at = utcnow()
+    elif turn.outcome is not None:
+        conversation.status = "ended"
+        conversation.completed_at = utcnow()
+
+    session.add(_message_row(conversation, "user", OutgoingMessage(content, kind="text")))
+    conversation.slots = turn.state.slots
+    conversation.awaiting = turn.state.awaiting
+    conversation.estimate = turn.state.estimate
+    conversation.quick_replies = turn.quick_replies
+    rows = [_message_row(conversation, "assistant", m) for m in turn.messages]
+    session.add_all(rows)
+    try:
+        await session.flush()
+    except (StaleDataError, sa.exc.IntegrityError) as exc:
+        raise Conflict(
+            "Another message in this conversation is being answered; try again.",
+            code="conversation_busy",
+        ) from exc
+    if on_delta and not turn.streamed:
+        for index, row in enumerate(rows):
+            for chunk in chunk_text(row.content):
+                await on_delta(index, chunk)
+    return rows
+
+
+def chunk_text(text: str, words_per_chunk: int = 4) -> list[str]:
+    """Split a reply into small word groups for streaming (joined, they equal the text)."""
+    words = text.split(" ")
+    return [
+        " ".join(words[i : i + words_per_chunk]) + (" " if i + words_per_chunk < len(words) else "")
+        for i in range(0, len(words), words_per_chunk)
+    ]
