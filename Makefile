@@ -113,6 +113,10 @@ test-e2e: $(VENV)/.installed-runtime e2e/node_modules/.package-lock.json $(forea
 bench-solar: $(VENV)/.installed-dev ## Solar engine latency: data load, cold and warm estimates
 	cd backend && .venv/bin/python -m benchmarks.solar_bench
 
+.PHONY: bench-chat
+bench-chat: $(VENV)/.installed-dev ## Chat turns: 50 concurrent homeowners on PostgreSQL + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL)
+	cd backend && .venv/bin/python -m benchmarks.chat_bench $(BENCH_ARGS)
+
 # ---------------------------------------------------------------- housekeeping
 .PHONY: constraints
 constraints: $(VENV)/.installed-dev ## Re-pin backend/constraints.txt from the installed venv (after changing dependencies)

@@ -18,8 +18,11 @@ from app.leads.consent import CONSENT_DISCLOSURE, CONSENT_VERSION
 
 logger = logging.getLogger("aurum.conversation")
 
-# A change to any of these makes the shown estimate stale.
-ESTIMATE_INPUTS = ("zip_code", "monthly_bill", "shade")
+def _estimate_inputs(slots: dict[str, Any]) -> tuple[Any, ...]:
+    """What the estimate depends on; a change makes the shown one stale (an unknown
+    shade is estimated as none, so learning "none" later changes nothing)."""
+    return (slots.get("zip_code"), slots.get("monthly_bill"), slots.get("shade") or "none")
+
 
 FIELD_LABELS = {
     "zip_code": "ZIP code",
@@ -136,7 +139,7 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
     awaiting = state.awaiting
     extraction = understand(text, _nlu_awaiting(state), zip_is_known=tools.zip_is_known)
     intents = extraction.intents
-    previous_inputs = {f: state.slots.get(f) for f in ESTIMATE_INPUTS}
+    previous_inputs = _estimate_inputs(state.slots)
 
     if "stop" in intents:
         return _end(state, [], policy.STOPPED, "stopped")
@@ -168,7 +171,7 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
         elif intent in policy.FAQ_ANSWERS:
             messages.append(OutgoingMessage(policy.FAQ_ANSWERS[intent], kind="faq"))
 
-    inputs_changed = any(state.slots.get(f) != previous_inputs[f] for f in ESTIMATE_INPUTS)
+    inputs_changed = _estimate_inputs(state.slots) != previous_inputs
     if (
         state.slots.get("zip_code")
         and state.slots.get("monthly_bill")
@@ -198,7 +201,9 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
 
     missing = policy.missing_fields(state.slots)
     next_field = missing[0] if missing else "consent"
-    if not (extraction.values or messages) and awaiting is not None:
+    if "greeting" in intents and not (extraction.values or messages):
+        messages.append(OutgoingMessage("Hi there!"))
+    elif not (extraction.values or messages) and awaiting is not None:
         hint = policy.HINTS.get(awaiting, "")
         messages.append(
             OutgoingMessage(f"Sorry, I didn't quite catch that. I'm looking for {hint}.", "hint")
