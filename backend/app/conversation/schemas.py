@@ -8,31 +8,23 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.leads.schemas import UtmFields
 from app.solar.schemas import Estimate
 
 MAX_MESSAGE_CHARS = 2000
 
 
-class ConversationCreate(BaseModel):
+class ConversationCreate(UtmFields):
     model_config = ConfigDict(extra="forbid")
 
     source: str | None = Field(
         default=None, max_length=64, description="Where the visitor came from, e.g. `home`."
     )
-    utm_source: str | None = Field(default=None, max_length=100)
-    utm_medium: str | None = Field(default=None, max_length=100)
-    utm_campaign: str | None = Field(default=None, max_length=100)
-    utm_term: str | None = Field(default=None, max_length=100)
-    utm_content: str | None = Field(default=None, max_length=100)
     language: str = Field(
         default="en",
         pattern=r"^[a-z]{2}(-[A-Z]{2})?$",
         description="BCP 47 language tag; the advisor answers in English for now.",
     )
-
-    def utm(self) -> dict[str, str]:
-        fields = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
-        return {f: v for f in fields if (v := getattr(self, f))}
 
 
 class MessageIn(BaseModel):

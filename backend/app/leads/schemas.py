@@ -28,7 +28,21 @@ Timeline = Literal["asap", "1_3_months", "3_6_months", "6_12_months", "researchi
 NAME_PATTERN = r"^[^\W\d_](?:[^\W\d_]|['\u2019\-. ])*$"
 
 
-class LeadCreate(BaseModel):
+class UtmFields(BaseModel):
+    """Campaign attribution (UTM parameters), kept with conversations and leads."""
+
+    utm_source: str | None = Field(default=None, max_length=100)
+    utm_medium: str | None = Field(default=None, max_length=100)
+    utm_campaign: str | None = Field(default=None, max_length=100)
+    utm_term: str | None = Field(default=None, max_length=100)
+    utm_content: str | None = Field(default=None, max_length=100)
+
+    def utm(self) -> dict[str, str]:
+        fields = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+        return {f: v for f in fields if (v := getattr(self, f))}
+
+
+class LeadCreate(UtmFields):
     """A homeowner's request for installer quotes, from the lead form."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -55,11 +69,6 @@ class LeadCreate(BaseModel):
         max_length=64,
         description="The `version` of the disclosure shown (GET /leads/consent-disclosure).",
     )
-    utm_source: str | None = Field(default=None, max_length=100)
-    utm_medium: str | None = Field(default=None, max_length=100)
-    utm_campaign: str | None = Field(default=None, max_length=100)
-    utm_term: str | None = Field(default=None, max_length=100)
-    utm_content: str | None = Field(default=None, max_length=100)
 
     @field_validator("email")
     @classmethod
@@ -83,10 +92,6 @@ class LeadCreate(BaseModel):
         if value is not True:
             raise ValueError("you must agree to be contacted to request quotes")
         return value
-
-    def utm(self) -> dict[str, str]:
-        fields = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
-        return {f: v for f, v in ((f, getattr(self, f)) for f in fields) if v}
 
 
 class ConsentDisclosure(BaseModel):

@@ -18,6 +18,7 @@ from app.leads.consent import CONSENT_DISCLOSURE, CONSENT_VERSION
 
 logger = logging.getLogger("aurum.conversation")
 
+
 def _estimate_inputs(slots: dict[str, Any]) -> tuple[Any, ...]:
     """What the estimate depends on; a change makes the shown one stale (an unknown
     shade is estimated as none, so learning "none" later changes nothing)."""
@@ -63,14 +64,14 @@ def opening_turn() -> AgentTurn:
     return AgentTurn(
         messages=[
             OutgoingMessage(policy.GREETING, kind="text"),
-            _question("zip_code", state),
+            question("zip_code", state),
         ],
         state=state,
         quick_replies=policy.QUICK_REPLIES["zip_code"],
     )
 
 
-def _question(field: str, state: AgentState) -> OutgoingMessage:
+def question(field: str, state: AgentState) -> OutgoingMessage:
     if field == "consent":
         return OutgoingMessage(
             policy.QUESTIONS["consent"],
@@ -148,7 +149,7 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
         state.estimate = None
         state.awaiting = "zip_code"
         return AgentTurn(
-            messages=[OutgoingMessage("Sure, let's start over."), _question("zip_code", state)],
+            messages=[OutgoingMessage("Sure, let's start over."), question("zip_code", state)],
             state=state,
             quick_replies=policy.QUICK_REPLIES["zip_code"],
         )
@@ -211,7 +212,7 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
     elif extraction.values and not messages and next_field != "name":
         messages.append(OutgoingMessage("Thanks!"))
     state.awaiting = next_field
-    messages.append(_question(next_field, state))
+    messages.append(question(next_field, state))
     return AgentTurn(
         messages=messages, state=state, quick_replies=list(policy.QUICK_REPLIES[next_field])
     )

@@ -30,29 +30,13 @@ from app.conversation.agent.base import (
     AgentTurn,
     OutgoingMessage,
 )
-from app.conversation.agent.nlu import understand
+from app.conversation.agent.nlu import FIELDS, understand
 from app.conversation.service import DeltaSink, chunk_text
-from app.leads.consent import CONSENT_DISCLOSURE, CONSENT_VERSION
 
 logger = logging.getLogger("aurum.conversation.llm")
 
 MAX_TOOL_ROUNDS = 4
-RECORDABLE = (
-    "zip_code",
-    "homeowner",
-    "property_type",
-    "monthly_bill",
-    "roof_type",
-    "shade",
-    "credit_band",
-    "timeline",
-    "battery_interest",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "consent",
-)
+RECORDABLE = FIELDS  # every field the NLU can validate
 
 TOOLS: list[dict[str, Any]] = [
     {
@@ -341,13 +325,7 @@ class LLMAgent:
         next_field = missing[0] if missing else "consent"
         state.awaiting = next_field
         if next_field == "consent":
-            out.append(
-                OutgoingMessage(
-                    policy.QUESTIONS["consent"],
-                    kind="consent",
-                    meta={"disclosure": CONSENT_DISCLOSURE, "disclosure_version": CONSENT_VERSION},
-                )
-            )
+            out.append(guided.question("consent", state))
         elif not out:
             out.append(OutgoingMessage(policy.QUESTIONS[next_field], kind="question"))
         await self._stream_extras(out, guard, sink)

@@ -30,21 +30,6 @@ QUESTION_ORDER: tuple[str, ...] = (
     "consent",
 )
 OPTIONAL_FIELDS = frozenset({"battery_interest"})
-REQUIRED_SLOTS: tuple[str, ...] = (
-    "zip_code",
-    "homeowner",
-    "property_type",
-    "monthly_bill",
-    "roof_type",
-    "shade",
-    "credit_band",
-    "timeline",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "consent",
-)
 
 QUESTIONS: dict[str, str] = {
     "zip_code": "What's the ZIP code of the home you're thinking about solar for?",
