@@ -5,7 +5,9 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { PageLoading } from './components/PageLoading';
 import HomeRoute from './routes/home';
 
-// The home page ships in the entry chunk; every other page loads on demand.
+// The home page ships in the entry chunk (its chat loads right after); every other page
+// loads on demand.
+const GetQuoteRoute = lazy(() => import('./routes/get-quote'));
 const NotFoundRoute = lazy(() => import('./routes/not-found'));
 
 export function AppRoutes() {
@@ -16,6 +18,7 @@ export function AppRoutes() {
       <Suspense fallback={<PageLoading />}>
         <Switch>
           <Route path="/" component={HomeRoute} />
+          <Route path="/get-quote" component={GetQuoteRoute} />
           <Route component={NotFoundRoute} />
         </Switch>
       </Suspense>

@@ -26,6 +26,9 @@ beforeEach(() => {
 
 afterEach(() => {
   cleanup();
+  // The chat keeps its id and token here; every test starts as a first visit. (Tests in
+  // the node environment have no storage.)
+  if ('localStorage' in globalThis) localStorage.clear();
   if (unexpectedRequests.length > 0) {
     throw new Error(`The test called fetch without stubbing it: ${unexpectedRequests.join(', ')}`);
   }

@@ -59,3 +59,63 @@ export function stubFetch(handler: FetchHandler) {
 export function networkFailure(): Promise<Response> {
   return Promise.reject(new TypeError('Failed to fetch'));
 }
+
+export interface SseEventSpec {
+  event: string;
+  data: unknown;
+}
+
+/** The bytes of a `text/event-stream`, as the API writes them. */
+export function sseText(events: SseEventSpec[]): string {
+  return events
+    .map(({ event, data }) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+    .join('');
+}
+
+/**
+ * A streamed (server-sent events) response, cut into `chunkSize`-byte chunks so events and
+ * even UTF-8 characters straddle chunk boundaries the way a real network splits them.
+ */
+export function sseResponse(events: SseEventSpec[], chunkSize = 7): Response {
+  const bytes = new TextEncoder().encode(sseText(events));
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let start = 0; start < bytes.length; start += chunkSize) {
+        controller.enqueue(bytes.slice(start, start + chunkSize));
+      }
+      controller.close();
+    },
+  });
+  return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+}
+
+/** A streamed response the test feeds by hand, to look at the page between chunks. */
+export function controlledSseResponse() {
+  const encoder = new TextEncoder();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({
+    start(streamController) {
+      controller = streamController;
+    },
+  });
+  return {
+    response: new Response(body, {
+      status: 200,
+      headers: { 'Content-Type': 'text/event-stream' },
+    }),
+    send(events: SseEventSpec[]) {
+      controller.enqueue(encoder.encode(sseText(events)));
+    },
+    close() {
+      controller.close();
+    },
+    fail(reason: Error = new TypeError('network error')) {
+      controller.error(reason);
+    },
+  };
+}
+
+/** "POST /api/v1/leads": a request's method and path, for routing stubbed responses. */
+export function describeRequest(request: Request): string {
+  return `${request.method} ${new URL(request.url).pathname}`;
+}

@@ -117,7 +117,8 @@ def _sse(event: str, data: Any) -> bytes:
         200: {
             "description": "The advisor's reply; with `Accept: text/event-stream`, streamed as "
             "server-sent events: `delta` ({index, text}) chunks, then `state` "
-            "({messages, state}), then `done`. A failure mid-stream sends `error`.",
+            "({messages, state}), then `done`. A failure mid-stream sends `error` "
+            '({"error": {code, message, details}, "status": <the HTTP status it stands for>}).',
             "content": {"text/event-stream": {"schema": {"type": "string"}}},
         },
     },
@@ -175,15 +176,19 @@ async def send_message(
                 # Committed: only now tell the client the turn happened.
                 await queue.put(("state", payload))
             except AppError as exc:
-                await queue.put(("error", error_payload(exc.code, exc.message, exc.details)))
+                payload = error_payload(exc.code, exc.message, exc.details)
+                await queue.put(("error", {**payload, "status": exc.status_code}))
             except Exception:
                 logger.exception("streamed turn failed")
                 await queue.put(
                     (
                         "error",
-                        error_payload(
-                            "turn_failed", "The advisor could not reply; please try again."
-                        ),
+                        {
+                            **error_payload(
+                                "turn_failed", "The advisor could not reply; please try again."
+                            ),
+                            "status": 500,
+                        },
                     )
                 )
             finally:

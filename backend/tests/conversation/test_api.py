@@ -309,3 +309,17 @@ def test_every_quick_reply_is_understood_for_its_question(field: str) -> None:
     for reply in policy.QUICK_REPLIES[field]:
         extraction = understand(reply, field, zip_is_known=lambda z: True)
         assert field in extraction.values, (field, reply)
+
+
+async def test_a_stream_that_fails_sends_an_error_event_with_its_status(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    chat = await Chat.start(client)
+    conversation = await db_session.get(Conversation, uuid.UUID(chat.id))
+    conversation.message_count = 400  # the length limit
+    await db_session.flush()
+    events = await chat.stream("85004")
+    assert [name for name, _ in events] == ["error", "done"]
+    error = events[0][1]
+    assert error["status"] == 409
+    assert error["error"]["code"] == "conversation_full"

@@ -1,4 +1,4 @@
-import { Link } from 'wouter';
+import { Link, useLocation } from 'wouter';
 
 import { config } from '../../config';
 import { pageContainer } from '../ui/styles';
@@ -18,6 +18,8 @@ function SunMark() {
   );
 }
 
+const navLink = 'inline-block rounded py-2 text-ink-muted hover:text-aurum-800';
+
 // In-page sections of the home page; from another page they load the home page first.
 const sections = [
   { href: '/#advisor', label: 'Solar advisor' },
@@ -25,6 +27,8 @@ const sections = [
 ];
 
 export function SiteHeader() {
+  const [location] = useLocation();
+
   return (
     <header className="border-b border-aurum-100 bg-white">
       <div
@@ -38,14 +42,20 @@ export function SiteHeader() {
           <ul className="flex gap-4 text-sm font-medium sm:gap-6">
             {sections.map((section) => (
               <li key={section.href}>
-                <a
-                  href={section.href}
-                  className="inline-block rounded py-2 text-ink-muted hover:text-aurum-800"
-                >
+                <a href={section.href} className={navLink}>
                   {section.label}
                 </a>
               </li>
             ))}
+            <li>
+              <Link
+                href="/get-quote"
+                className={navLink}
+                aria-current={location === '/get-quote' ? 'page' : undefined}
+              >
+                Quote form
+              </Link>
+            </li>
           </ul>
         </nav>
       </div>

@@ -1,9 +1,9 @@
-import { ServiceStatus } from '../service-status/ServiceStatus';
+import { Chat } from './components/Chat';
 
 /**
- * The interactive part of the advisor section, loaded after the page's first render so
- * its code (API client, queries, and later the chat) stays out of the initial bundle.
+ * The chat with the solar advisor, loaded after the page's first render so its code
+ * (API client, streaming, estimate card) stays out of the initial bundle.
  */
 export default function AdvisorPanel() {
-  return <ServiceStatus />;
+  return <Chat />;
 }

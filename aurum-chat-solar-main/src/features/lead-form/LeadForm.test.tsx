@@ -1,0 +1,323 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import type { UserEvent } from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import type { LeadReceipt } from '../../api/types';
+import { CONSENT_DISCLOSURE, CONSENT_VERSION, PHOENIX_ESTIMATE } from '../../test/fixtures';
+import {
+  describeRequest,
+  jsonResponse,
+  networkFailure,
+  renderApp,
+  stubFetch,
+} from '../../test/utils';
+
+const DISCLOSURE = 'GET /api/v1/leads/consent-disclosure';
+const CREATE = 'POST /api/v1/leads';
+
+const RECEIPT: LeadReceipt = {
+  id: 'ba565bc1-6ec7-44d5-b0c3-531228f40c52',
+  received_at: '2026-11-25T20:34:52.616311Z',
+  qualified: true,
+  estimate: PHOENIX_ESTIMATE,
+};
+
+type Handler = (request: Request) => Response | Promise<Response>;
+
+/** The disclosure endpoint answers normally; each lead submission gets the next handler. */
+function stubLeadApi(...submissions: Handler[]) {
+  const sent: Request[] = [];
+  const fetchMock = stubFetch(async (request) => {
+    const route = describeRequest(request);
+    if (route === DISCLOSURE) {
+      return jsonResponse({ text: CONSENT_DISCLOSURE, version: CONSENT_VERSION });
+    }
+    if (route !== CREATE) throw new Error(`Unexpected request: ${route}`);
+    sent.push(request.clone());
+    const handler = submissions[sent.length - 1] ?? submissions.at(-1);
+    if (!handler) throw new Error('No lead submission expected');
+    return handler(request);
+  });
+  return { fetchMock, sent };
+}
+
+async function fillValidForm(user: UserEvent) {
+  await user.type(screen.getByRole('textbox', { name: 'ZIP code' }), '85004');
+  await user.click(screen.getByRole('radio', { name: 'Yes, I own it' }));
+  await user.selectOptions(
+    screen.getByRole('combobox', { name: 'Type of home' }),
+    'Single-family house',
+  );
+  await user.selectOptions(
+    screen.getByRole('combobox', { name: 'What the roof is made of' }),
+    'Asphalt shingle',
+  );
+  await user.click(screen.getByRole('radio', { name: 'No shade' }));
+  await user.type(screen.getByRole('textbox', { name: 'Typical monthly electricity bill' }), '210');
+  await user.selectOptions(
+    screen.getByRole('combobox', { name: 'When would you like solar installed?' }),
+    'As soon as possible',
+  );
+  await user.selectOptions(
+    screen.getByRole('combobox', { name: 'Your credit score, roughly' }),
+    'Excellent (720 or higher)',
+  );
+  await user.type(screen.getByRole('textbox', { name: 'First name' }), 'Jane');
+  await user.type(screen.getByRole('textbox', { name: 'Last name' }), 'Doe');
+  await user.type(screen.getByRole('textbox', { name: 'Email' }), 'jane.doe@example.com');
+  await user.type(screen.getByRole('textbox', { name: 'Phone' }), '(602) 555-0142');
+  await user.click(
+    await screen.findByRole('checkbox', {
+      name: 'I agree to be contacted about solar as described above',
+    }),
+  );
+}
+
+function submitButton() {
+  return screen.getByRole('button', { name: 'See my estimate and get quotes' });
+}
+
+async function openForm() {
+  const view = renderApp('/get-quote');
+  await screen.findByRole('heading', { level: 1, name: 'Get solar quotes for your home' });
+  return view;
+}
+
+describe('the lead form at /get-quote', () => {
+  it('groups the questions and shows the consent text from the API by its checkbox', async () => {
+    stubLeadApi();
+    await openForm();
+
+    for (const group of [
+      'Your home',
+      'Your energy use and plans',
+      'How installers can reach you',
+    ]) {
+      expect(screen.getByRole('region', { name: group })).toBeInTheDocument();
+    }
+    const checkbox = await screen.findByRole('checkbox', {
+      name: 'I agree to be contacted about solar as described above',
+    });
+    expect(checkbox).toHaveAccessibleDescription(CONSENT_DISCLOSURE);
+    expect(screen.getByText(CONSENT_DISCLOSURE).textContent).toBe(CONSENT_DISCLOSURE);
+    expect(screen.getByRole('textbox', { name: 'ZIP code' })).toHaveAccessibleDescription(
+      '5 digits, like 85004',
+    );
+  });
+
+  it('checks the answers before sending and says what to fix', async () => {
+    const { fetchMock } = stubLeadApi();
+    const { user } = await openForm();
+    await screen.findByRole('checkbox');
+
+    await user.click(submitButton());
+
+    const summary = screen.getByRole('region', { name: 'There are 13 problems' });
+    expect(summary).toHaveFocus();
+    expect(
+      within(summary).getByRole('link', { name: 'Enter the ZIP code of the home' }),
+    ).toHaveAttribute('href', '#lead-zip-code');
+    const zip = screen.getByRole('textbox', { name: 'ZIP code' });
+    expect(zip).toHaveAttribute('aria-invalid', 'true');
+    expect(zip).toHaveAccessibleDescription(/Enter the ZIP code of the home/);
+
+    await user.click(within(summary).getByRole('link', { name: 'Enter the ZIP code of the home' }));
+    expect(zip).toHaveFocus();
+
+    await fillValidForm(user);
+    const phone = screen.getByRole('textbox', { name: 'Phone' });
+    await user.clear(phone);
+    await user.type(phone, '(123) 555-0142');
+    const bill = screen.getByRole('textbox', { name: 'Typical monthly electricity bill' });
+    await user.clear(bill);
+    await user.type(bill, '6000');
+    // Fixed fields clear their errors as they change.
+    expect(zip).not.toHaveAttribute('aria-invalid');
+
+    await user.click(submitButton());
+
+    const again = screen.getByRole('region', { name: 'There are 2 problems' });
+    expect(again).toHaveFocus();
+    expect(within(again).getByText('Enter an amount of $3,000 or less')).toBeInTheDocument();
+    expect(
+      within(again).getByText('Enter a US phone number like (602) 555-0142'),
+    ).toBeInTheDocument();
+    expect(fetchMock.mock.calls.map(([request]) => describeRequest(request))).toEqual([DISCLOSURE]);
+  });
+
+  it('shows what the API refused on the fields it names', async () => {
+    stubLeadApi(() =>
+      jsonResponse(
+        {
+          error: {
+            code: 'validation_error',
+            message:
+              'Invalid email: Value error, enter a valid email address, like jane@example.com',
+            details: [
+              {
+                field: 'email',
+                location: 'body',
+                message: 'Value error, enter a valid email address, like jane@example.com',
+                type: 'value_error',
+              },
+              {
+                field: 'last_name',
+                location: 'body',
+                message: "String should match pattern '^[^\\W\\d_]...'",
+                type: 'string_pattern_mismatch',
+              },
+            ],
+          },
+        },
+        422,
+      ),
+    );
+    const { user } = await openForm();
+    await fillValidForm(user);
+
+    await user.click(submitButton());
+
+    const summary = await screen.findByRole('region', { name: 'There are 2 problems' });
+    await waitFor(() => {
+      expect(summary).toHaveFocus();
+    });
+    expect(screen.getByRole('textbox', { name: 'Email' })).toHaveAccessibleDescription(
+      /Enter a valid email address, like jane@example.com/,
+    );
+    expect(screen.getByRole('textbox', { name: 'Last name' })).toHaveAttribute(
+      'aria-invalid',
+      'true',
+    );
+    expect(screen.getByRole('textbox', { name: 'Email' })).toHaveValue('jane.doe@example.com');
+  });
+
+  it('puts an unknown ZIP code on the ZIP field', async () => {
+    stubLeadApi(() =>
+      jsonResponse(
+        {
+          error: {
+            code: 'unknown_zip',
+            message: "'00000' is not a ZIP code in the 50 US states or DC.",
+            details: { zip_code: '00000' },
+          },
+        },
+        422,
+      ),
+    );
+    const { user } = await openForm();
+    await fillValidForm(user);
+
+    await user.click(submitButton());
+
+    expect(await screen.findByRole('link', { name: /could not find this ZIP code/ })).toBeVisible();
+    expect(screen.getByRole('textbox', { name: 'ZIP code' })).toHaveAttribute(
+      'aria-invalid',
+      'true',
+    );
+  });
+
+  it('reloads a changed consent text and asks for agreement again', async () => {
+    const { fetchMock } = stubLeadApi(() =>
+      jsonResponse(
+        { error: { code: 'consent_outdated', message: 'The consent text has changed.' } },
+        422,
+      ),
+    );
+    const { user } = await openForm();
+    await fillValidForm(user);
+
+    await user.click(submitButton());
+
+    expect(await screen.findByRole('link', { name: /consent text changed/ })).toBeVisible();
+    expect(screen.getByRole('checkbox')).not.toBeChecked();
+    await waitFor(() => {
+      expect(
+        fetchMock.mock.calls.filter(([request]) => describeRequest(request) === DISCLOSURE),
+      ).toHaveLength(2);
+    });
+  });
+
+  it('keeps the answers after a network failure and retries with the same Idempotency-Key', async () => {
+    const { sent } = stubLeadApi(networkFailure, () => jsonResponse(RECEIPT, 201));
+    const { user } = await openForm();
+    await fillValidForm(user);
+
+    await user.click(submitButton());
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      /could not reach Aurum Solar, so your request has not been sent yet/,
+    );
+    expect(screen.getByRole('textbox', { name: 'First name' })).toHaveValue('Jane');
+
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+
+    expect(await screen.findByRole('heading', { level: 1, name: /Thank you, Jane/ })).toBeVisible();
+    expect(sent).toHaveLength(2);
+    const [first, second] = sent.map((request) => request.headers.get('Idempotency-Key'));
+    expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(second).toBe(first);
+    expect(await sent[1]?.json()).toEqual(await sent[0]?.json());
+  });
+
+  it('uses a new Idempotency-Key once the answers change', async () => {
+    const { sent } = stubLeadApi(networkFailure, () => jsonResponse(RECEIPT, 201));
+    const { user } = await openForm();
+    await fillValidForm(user);
+    await user.click(submitButton());
+    await screen.findByRole('alert');
+
+    await user.type(screen.getByRole('textbox', { name: /^Street address/ }), '1 Main St');
+    await user.click(submitButton());
+
+    await screen.findByRole('heading', { level: 1, name: /Thank you, Jane/ });
+    const [first, second] = sent.map((request) => request.headers.get('Idempotency-Key'));
+    expect(second).not.toBe(first);
+  });
+
+  it('shows the estimate and what happens next once the request is in', async () => {
+    const { sent } = stubLeadApi(() => jsonResponse(RECEIPT, 201));
+    const { user } = await openForm();
+    await fillValidForm(user);
+
+    await user.click(submitButton());
+
+    const heading = await screen.findByRole('heading', {
+      level: 1,
+      name: 'Thank you, Jane: your request is in',
+    });
+    expect(heading).toHaveFocus();
+    expect(screen.getByRole('heading', { name: 'What happens next' })).toBeVisible();
+    const card = screen.getByRole('article', { name: 'Your solar estimate' });
+    expect(within(card).getByText('10.75 kW')).toBeInTheDocument();
+    expect(await sent[0]?.json()).toEqual({
+      zip_code: '85004',
+      homeowner: true,
+      property_type: 'single_family',
+      monthly_bill: 210,
+      roof_type: 'asphalt_shingle',
+      shade: 'none',
+      credit_band: 'excellent',
+      timeline: 'asap',
+      first_name: 'Jane',
+      last_name: 'Doe',
+      email: 'jane.doe@example.com',
+      phone: '(602) 555-0142',
+      consent: true,
+      consent_version: CONSENT_VERSION,
+    });
+  });
+
+  it('explains kindly when solar cannot help', async () => {
+    stubLeadApi(() => jsonResponse({ ...RECEIPT, qualified: false }, 201));
+    const { user } = await openForm();
+    await fillValidForm(user);
+    await user.click(screen.getByRole('radio', { name: 'No, I rent' }));
+
+    await user.click(submitButton());
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Thanks, Jane' })).toHaveFocus();
+    expect(screen.getByText(/nobody will call you/)).toBeInTheDocument();
+    expect(screen.getByText(/property owner’s say-so/)).toBeInTheDocument();
+    expect(screen.queryByRole('article', { name: 'Your solar estimate' })).not.toBeInTheDocument();
+  });
+});
