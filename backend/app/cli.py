@@ -211,6 +211,135 @@ async def _serve_all(host: str, api_port: int, public_port: int, admin_port: int
         raise typer.Exit(1)
 
 
+ADMIN_ROLES = ("admin", "manager", "analyst")
+
+
+def _check_admin_input(email: str, role: str, password: str) -> str:
+    """The normalised email, or exit 2 with a message saying what to fix."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from app.admin.users.schemas import AdminEmail
+    from app.core.security import PasswordPolicyError, check_password_policy
+
+    if role not in ADMIN_ROLES:
+        typer.echo(f"--role must be one of: {', '.join(ADMIN_ROLES)}.", err=True)
+        raise typer.Exit(2)
+    try:
+        check_password_policy(password)
+    except PasswordPolicyError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    try:
+        return TypeAdapter(AdminEmail).validate_python(email)
+    except ValidationError as exc:
+        typer.echo(f"Not a valid email address: {email}", err=True)
+        raise typer.Exit(2) from exc
+
+
+async def _create_admin(email: str, role: str, password: str) -> bool:
+    """Create the user; False when the email is taken."""
+    from app.admin.deps import Role
+    from app.admin.users import service
+    from app.core.config import get_settings
+    from app.core.db import Database, utcnow
+    from app.core.errors import Conflict
+
+    database = Database(get_settings())
+    try:
+        async with database.transaction() as session:
+            await service.create_user(
+                session, email=email, role=Role(role), password=password, now=utcnow(), via="cli"
+            )
+    except Conflict:
+        return False
+    finally:
+        await database.dispose()
+    return True
+
+
+@cli.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option("--email", help="The user's sign-in email.")],
+    role: Annotated[str, typer.Option("--role", help="admin, manager or analyst.")] = "admin",
+    password: Annotated[
+        str | None,
+        typer.Option(
+            "--password",
+            envvar="AURUM_ADMIN_PASSWORD",
+            show_envvar=True,
+            help="8-128 characters; prompted for (hidden) when not given.",
+        ),
+    ] = None,
+) -> None:
+    """Create a dashboard user (exit code 1 when the email already has one)."""
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    email = _check_admin_input(email, role, password)
+    if not asyncio.run(_create_admin(email, role, password)):
+        typer.echo(f"An admin user with the email {email} already exists.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Created {role} {email}.")
+
+
+async def _ensure_admin(email: str | None, password: str | None) -> str:
+    from sqlalchemy import select
+
+    from app.admin.deps import Role
+    from app.admin.models import AdminUser
+    from app.admin.users import service
+    from app.core.config import get_settings
+    from app.core.db import Database, utcnow
+
+    database = Database(get_settings())
+    try:
+        async with database.transaction() as session:
+            if email and password and await service.get_by_email(session, email) is None:
+                await service.create_user(
+                    session,
+                    email=email,
+                    role=Role.ADMIN,
+                    password=password,
+                    now=utcnow(),
+                    via="cli",
+                )
+                return "created"
+            active_admin = await session.scalar(
+                select(AdminUser.id)
+                .where(AdminUser.role == Role.ADMIN.value, AdminUser.is_active.is_(True))
+                .limit(1)
+            )
+            return "exists" if active_admin else "none"
+    finally:
+        await database.dispose()
+
+
+@cli.command("ensure-admin")
+def ensure_admin() -> None:
+    """Create the first admin from AURUM_ADMIN_EMAIL and AURUM_ADMIN_PASSWORD when both
+    are set, or say how to create one when there is no active admin. Always exits 0."""
+    from dotenv import dotenv_values
+
+    environment = {**dotenv_values(".env"), **os.environ}  # like the settings: .env, then env
+    email = (environment.get("AURUM_ADMIN_EMAIL") or "").strip() or None
+    password = environment.get("AURUM_ADMIN_PASSWORD") or None
+    try:
+        if email and password:
+            try:
+                email = _check_admin_input(email, "admin", password)
+            except typer.Exit:
+                typer.echo("AURUM_ADMIN_EMAIL/AURUM_ADMIN_PASSWORD were not used.", err=True)
+                email = password = None
+        outcome = asyncio.run(_ensure_admin(email, password))
+    except Exception as exc:  # never block start-up; the API reports database trouble itself
+        typer.echo(f"Could not check for an admin user: {type(exc).__name__}: {exc}", err=True)
+        return
+    if outcome == "created":
+        typer.echo(f"Created admin {email} (from AURUM_ADMIN_EMAIL).")
+    elif outcome == "none":
+        typer.echo("No admin user yet. Create the first one with:")
+        typer.echo("  aurum create-admin --email you@example.com --role admin")
+
+
 def main() -> None:
     cli()
 

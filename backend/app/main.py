@@ -9,13 +9,21 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
+from app.admin.router import router as admin_router
+from app.conversation.advisor import Advisor
+from app.conversation.router import router as conversation_router
 from app.core import health
 from app.core.cache import build_store
 from app.core.config import Settings, get_settings
 from app.core.db import Database
-from app.core.errors import install_error_handlers
+from app.core.errors import RateLimited, install_error_handlers, responses
+from app.core.http_security import AdminIPAllowlistMiddleware, SecurityHeadersMiddleware
 from app.core.logging import configure_logging
 from app.core.middleware import Metrics, RequestContextMiddleware
+from app.core.ratelimit import PublicRateLimit, RateLimitHeadersMiddleware, build_rate_limiter
+from app.leads.router import router as leads_router
+from app.solar.engine import SolarConfig
+from app.solar.router import router as solar_router
 
 API_PREFIX = "/api/v1"
 
@@ -39,9 +47,14 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             timeout=settings.redis_timeout_seconds,
             retry_seconds=settings.redis_retry_seconds,
         )
+        app.state.rate_limiter = build_rate_limiter(settings)
+        app.state.solar_config = SolarConfig.from_settings(settings)
+        if not hasattr(app.state, "advisor"):  # tests may install their own
+            app.state.advisor = Advisor(settings, app.state.solar_config)
         try:
             yield
         finally:
+            await app.state.rate_limiter.close()
             await app.state.store.close()
             await app.state.db.dispose()
 
@@ -57,6 +70,25 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
 
     install_error_handlers(app)
     app.include_router(health.router)
+    for router in (solar_router, conversation_router, leads_router):
+        app.include_router(
+            router,
+            prefix=API_PREFIX,
+            dependencies=[PublicRateLimit],
+            responses=responses(RateLimited),
+        )
+    app.include_router(admin_router, prefix=API_PREFIX)  # /auth and /admin
+
+    # Admin access and security: RateLimit-* headers, the admin IP allow-list (inside
+    # CORS, so a refusal still carries CORS headers) and security headers.
+    private = (f"{API_PREFIX}/admin", f"{API_PREFIX}/auth")
+    app.add_middleware(RateLimitHeadersMiddleware)
+    app.add_middleware(
+        AdminIPAllowlistMiddleware, allowlist=settings.admin_ip_allowlist, guarded_prefixes=private
+    )
+    app.add_middleware(
+        SecurityHeadersMiddleware, private_prefixes=private, hsts=not settings.is_development
+    )
 
     app.add_middleware(
         CORSMiddleware,

@@ -1,8 +1,19 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
+from app.admin.models import AdminUser, AuditLog, RefreshToken
 from app.conversation.models import Conversation, Message
 from app.core.db import Base
 from app.core.idempotency import IdempotencyKey
 from app.leads.models import ConsentRecord, Lead
 
-__all__ = ["Base", "ConsentRecord", "Conversation", "IdempotencyKey", "Lead", "Message"]
+__all__ = [
+    "AdminUser",
+    "AuditLog",
+    "Base",
+    "ConsentRecord",
+    "Conversation",
+    "IdempotencyKey",
+    "Lead",
+    "Message",
+    "RefreshToken",
+]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli import _alembic_config
 from app.core.config import Settings
-from app.core.db import get_session
+from app.core.db import get_session, get_session_factory
 from app.main import create_app
 
 SERVICES = os.environ.get("AURUM_TEST_SERVICES") == "1"
@@ -88,6 +89,11 @@ def _flush_redis(url: str) -> None:
         client.close()
 
 
+# The shared app serves the whole suite from one client address: generous limits keep
+# rate limiting out of the way (tests/security builds apps with tight ones).
+TEST_RATE_LIMITS = {"rate_limit_public": "1000000/minute", "rate_limit_login": "1000000/minute"}
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data_dir = tmp_path_factory.mktemp("aurum-data")
@@ -98,6 +104,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
             database_url=_require_env("TEST_DATABASE_URL"),
             redis_url=_require_env("TEST_REDIS_URL"),
             log_format="console",
+            **TEST_RATE_LIMITS,
         )
     return Settings(
         environment="test",
@@ -105,6 +112,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         database_url=None,
         redis_url=None,
         log_format="console",
+        **TEST_RATE_LIMITS,
     )
 
 
@@ -131,19 +139,18 @@ async def app(migrated: Settings) -> AsyncIterator[FastAPI]:
         yield application
 
 
-@pytest.fixture
-async def db_session(app: FastAPI) -> AsyncIterator[AsyncSession]:
-    """A session inside a transaction that is rolled back after the test.
-
-    Requests made through ``client`` share it (their commits become savepoints).
-    """
+@asynccontextmanager
+async def rolled_back(app: FastAPI) -> AsyncIterator[AsyncSession]:
+    """A session inside a transaction that is rolled back at the end; the app's
+    requests share it (their commits become savepoints)."""
     async with app.state.db.engine.connect() as connection:
         transaction = await connection.begin()
         session = AsyncSession(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
 
-        async def _session_override() -> AsyncIterator[AsyncSession]:
+        @asynccontextmanager
+        async def _transaction() -> AsyncIterator[AsyncSession]:
             try:
                 yield session
                 await session.commit()
@@ -151,14 +158,30 @@ async def db_session(app: FastAPI) -> AsyncIterator[AsyncSession]:
                 await session.rollback()
                 raise
 
+        async def _session_override() -> AsyncIterator[AsyncSession]:
+            async with _transaction() as shared:
+                yield shared
+
         app.dependency_overrides[get_session] = _session_override
+        app.dependency_overrides[get_session_factory] = lambda: _transaction
         try:
             yield session
         finally:
             app.dependency_overrides.pop(get_session, None)
+            app.dependency_overrides.pop(get_session_factory, None)
             await session.close()
             if transaction.is_active:
                 await transaction.rollback()
+
+
+@pytest.fixture
+async def db_session(app: FastAPI) -> AsyncIterator[AsyncSession]:
+    """A session inside a transaction that is rolled back after the test.
+
+    Requests made through ``client`` share it (their commits become savepoints).
+    """
+    async with rolled_back(app) as session:
+        yield session
 
 
 def make_client(app: FastAPI, **kwargs: Any) -> httpx.AsyncClient:

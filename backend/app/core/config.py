@@ -69,12 +69,49 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
 
+    # Admin access and security (app/admin, core/security, core/ratelimit).
+    # Rates are "<count>/<second|minute|hour|day>"; CIDR lists are comma-separated.
+    access_token_minutes: int = Field(default=15, ge=1, le=1440)
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_max_hours: float = Field(default=12, gt=0)
+    jwt_issuer: str = "aurum-solar"
+    jwt_audience: str = "aurum-admin"
+    refresh_cookie_secure: bool | None = None  # None: Secure everywhere but development
+    login_max_failures: int = Field(default=5, ge=1)
+    login_failure_window_minutes: int = Field(default=15, ge=1)
+    admin_ip_allowlist: Annotated[list[str], NoDecode] = []  # empty allows every address
+    rate_limit_public: str = "100/minute"
+    rate_limit_admin: str = "1000/minute"
+    rate_limit_b2b: str = "50/minute"
+    rate_limit_login: str = "10/minute"
+
+    @field_validator("admin_ip_allowlist", mode="before")
+    @classmethod
+    def _parse_allowlist(cls, value: object) -> object:
+        import ipaddress
+
+        value = _split_csv(value)
+        for cidr in value if isinstance(value, list) else []:
+            ipaddress.ip_network(str(cidr), strict=False)  # a typo fails start-up, not a request
+        return value
+
+    @field_validator("rate_limit_public", "rate_limit_admin", "rate_limit_b2b", "rate_limit_login")
+    @classmethod
+    def _check_rate(cls, value: str) -> str:
+        import re
+
+        if not re.fullmatch(r"\s*[1-9][0-9]*\s*/\s*(second|minute|hour|day)s?\s*", value):
+            raise ValueError('expected "<count>/<second|minute|hour|day>", e.g. "100/minute"')
+        return value.strip()
+
     @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _parse_origins(cls, value: object) -> object:
         return _split_csv(value)
 
-    @field_validator("database_url", "redis_url", "openai_api_key", "openai_base_url", mode="before")
+    @field_validator(
+        "database_url", "redis_url", "openai_api_key", "openai_base_url", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
@@ -122,6 +159,17 @@ class Settings(BaseSettings):
     @property
     def database_backend(self) -> str:
         return "sqlite" if self.resolved_database_url.startswith("sqlite") else "postgresql"
+
+    # Solar engine (app/solar): the money assumptions an operator may tune. Dict and
+    # list values are JSON, e.g. SOLAR_COST_PER_WATT_BY_STATE='{"CA": 3.1}'.
+    solar_cost_per_watt_usd: float = Field(default=2.48, gt=0)
+    solar_cost_per_watt_by_state: dict[str, float] = {}
+    solar_rate_by_state_usd_per_kwh: dict[str, float] = {}
+    solar_incentives: list[dict[str, object]] | None = None  # None: the built-in table
+    solar_utility_escalation_pct: float = 3.0
+    solar_degradation_pct: float = Field(default=0.5, ge=0, lt=100)
+    solar_co2_kg_per_kwh: float = Field(default=0.699, ge=0)
+    solar_production_adjustment_pct: float = Field(default=0.0, gt=-50, lt=50)
 
 
 @lru_cache

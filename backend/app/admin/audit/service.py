@@ -1,0 +1,105 @@
+"""The audit log: record what admins do (in the same transaction as the change), and
+search it. There is deliberately no way to change or remove an entry."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi.encoders import jsonable_encoder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.admin.models import AdminUser, AuditLog
+from app.admin.pagination import SortKey, next_cursor, page_query
+
+
+class Action:
+    """Every action the log knows, in one place (the dashboard filters on these)."""
+
+    LOGIN = "auth.login"
+    LOGIN_FAILED = "auth.login_failed"
+    LOGIN_LOCKED = "auth.login_locked"
+    LOGOUT = "auth.logout"
+    REFRESH_REUSE = "auth.refresh_reuse_detected"
+    PASSWORD_CHANGE = "auth.password_changed"  # noqa: S105 - an action name
+    USER_CREATE = "user.create"
+    USER_UPDATE = "user.update"
+    LEAD_UPDATE = "lead.update"
+    LEAD_EXPORT = "lead.export"
+
+
+ACTIONS = sorted(v for k, v in vars(Action).items() if not k.startswith("_"))
+
+SORT = SortKey("-at", AuditLog.at, AuditLog.id, descending=True, kind=datetime)
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    action: str,
+    at: datetime,
+    actor: AdminUser | None = None,
+    actor_email: str | None = None,
+    target_type: str | None = None,
+    target_id: Any = None,
+    ip: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditLog:
+    entry = AuditLog(
+        id=uuid.uuid4(),
+        at=at,
+        actor_id=actor.id if actor else None,
+        actor_email=(actor.email if actor else actor_email or None),
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id) if target_id is not None else None,
+        ip=ip,
+        details=jsonable_encoder(details or {}),
+    )
+    if entry.actor_email is not None:
+        entry.actor_email = entry.actor_email[:254]
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    actor_id: uuid.UUID | None = None
+    actor_email: str | None = None
+    action: str | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+async def list_entries(
+    session: AsyncSession, filters: AuditFilters, *, cursor: str | None, limit: int
+) -> tuple[list[AuditLog], str | None]:
+    statement = sa.select(AuditLog)
+    if filters.actor_id is not None:
+        statement = statement.where(AuditLog.actor_id == filters.actor_id)
+    if filters.actor_email:
+        statement = statement.where(AuditLog.actor_email == filters.actor_email.strip().lower())
+    if filters.action:
+        # "lead" matches every lead.* action; "lead.update" only itself.
+        if "." in filters.action:
+            statement = statement.where(AuditLog.action == filters.action)
+        else:
+            statement = statement.where(
+                AuditLog.action.startswith(filters.action + ".", autoescape=True)
+            )
+    if filters.target_type:
+        statement = statement.where(AuditLog.target_type == filters.target_type)
+    if filters.target_id:
+        statement = statement.where(AuditLog.target_id == filters.target_id)
+    if filters.since is not None:
+        statement = statement.where(AuditLog.at >= filters.since)
+    if filters.until is not None:
+        statement = statement.where(AuditLog.at < filters.until)
+    rows = list((await session.execute(page_query(statement, SORT, cursor, limit))).scalars())
+    return rows[:limit], next_cursor(rows, SORT, limit, "at")

@@ -1,0 +1,84 @@
+"""``/admin/conversations``: chats with the advisor and their transcripts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
+
+from app.admin.conversations import service
+from app.admin.conversations.schemas import (
+    AdminConversationDetail,
+    AdminConversationPage,
+    ConversationSort,
+    ConversationStatus,
+)
+from app.admin.deps import AnalystAccess
+from app.admin.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.core.db import SessionDep
+from app.core.errors import (
+    Forbidden,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    ValidationFailed,
+    responses,
+)
+
+router = APIRouter(prefix="/conversations", tags=["admin_conversations"])
+
+_COMMON = (Unauthorized, Forbidden, ValidationFailed, RateLimited)
+
+
+@router.get("", response_model=AdminConversationPage, responses=responses(*_COMMON))
+async def list_conversations(
+    principal: AnalystAccess,
+    session: SessionDep,
+    status: Annotated[
+        list[ConversationStatus] | None, Query(description="Any of these statuses.")
+    ] = None,
+    agent: Annotated[str | None, Query(max_length=16, description="`guided` or `llm`.")] = None,
+    has_lead: Annotated[
+        bool | None, Query(description="Only chats that became (or did not become) a lead.")
+    ] = None,
+    lead_id: Annotated[uuid.UUID | None, Query(description="Only chats of this lead.")] = None,
+    created_from: Annotated[AwareDatetime | None, Query()] = None,
+    created_to: Annotated[AwareDatetime | None, Query()] = None,
+    sort: Annotated[ConversationSort, Query()] = "-created_at",
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> AdminConversationPage:
+    """Conversations, newest first by default, a page at a time (follow `next_cursor`).
+    Analyst role or higher."""
+    items, next_cursor = await service.list_conversations(
+        session,
+        service.ConversationFilters(
+            status=tuple(status or ()),
+            agent=agent,
+            has_lead=has_lead,
+            lead_id=lead_id,
+            created_from=created_from,
+            created_to=created_to,
+        ),
+        sort=sort,
+        cursor=cursor,
+        limit=limit,
+        sees_pii=principal.sees_pii,
+    )
+    return AdminConversationPage(items=items, next_cursor=next_cursor)
+
+
+@router.get(
+    "/{conversation_id}",
+    response_model=AdminConversationDetail,
+    responses=responses(*_COMMON, NotFound),
+)
+async def get_conversation(
+    conversation_id: uuid.UUID, principal: AnalystAccess, session: SessionDep
+) -> AdminConversationDetail:
+    """One conversation with what the advisor learned and the full transcript. Email,
+    phone, street address and last name are masked for analysts, in the slots and in
+    the messages. Analyst role or higher."""
+    return await service.conversation_detail(session, conversation_id, principal.sees_pii)

@@ -1,0 +1,102 @@
+"""Leads as the dashboard sees them. For analysts the server masks the homeowner's
+email, phone, street address and last name (``pii_masked`` says so)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.leads.models import LEAD_SOURCES, LEAD_STATUSES
+
+LeadStatus = Literal[LEAD_STATUSES]  # type: ignore[valid-type]
+LeadSource = Literal[LEAD_SOURCES]  # type: ignore[valid-type]
+LeadTier = Literal["A", "B", "C"]
+LeadSort = Literal["-created_at", "created_at", "-score", "score"]
+
+
+class AdminLeadSummary(BaseModel):
+    """One row of the leads table."""
+
+    id: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+    status: str = Field(description="`new`, `unqualified`, `sold` or `returned`.")
+    source: str = Field(description="`chat` or `form`.")
+    score: int = Field(ge=0, le=100)
+    tier: str = Field(description="`A`, `B` or `C`.")
+    first_name: str
+    last_name: str = Field(description="Masked for analysts (`D.`).")
+    email: str = Field(description="Masked for analysts (`j***@e***.com`).")
+    phone: str = Field(description="Masked for analysts (`+1******0142`).")
+    city: str | None
+    state: str
+    zip_code: str
+    monthly_bill_cents: int
+    homeowner: bool
+    timeline: str
+    submission_count: int = Field(description="How many times the homeowner asked (dedupe).")
+    pii_masked: bool = Field(description="True when contact details are masked (analysts).")
+
+
+class ConsentOut(BaseModel):
+    """Proof of consent: the exact disclosure shown, its version, when and from where."""
+
+    id: uuid.UUID
+    source: str
+    conversation_id: uuid.UUID | None
+    disclosure_version: str
+    disclosure_text: str
+    given_at: datetime
+    ip: str | None = Field(description="Masked to the network for analysts.")
+    user_agent: str | None
+
+
+class TranscriptMessage(BaseModel):
+    seq: int
+    role: str = Field(description="`user`, `assistant` or `system`.")
+    content: str = Field(description="PII scrubbed for analysts.")
+    meta: dict[str, Any]
+    created_at: datetime
+
+
+class Transcript(BaseModel):
+    conversation_id: uuid.UUID
+    started_at: datetime
+    status: str
+    messages: list[TranscriptMessage]
+
+
+class AdminLeadDetail(AdminLeadSummary):
+    street_address: str | None = Field(description="`*** (hidden)` for analysts.")
+    property_type: str
+    roof_type: str
+    shade: str
+    credit_band: str
+    battery_interest: bool | None
+    estimate: dict[str, Any] | None = Field(description="The estimate shown when it was made.")
+    score_factors: list[dict[str, Any]] = Field(description="How the score was reached.")
+    unqualified_reason: str | None
+    utm: dict[str, Any]
+    notes: str | None = Field(description="Internal notes (PII scrubbed for analysts).")
+    consents: list[ConsentOut] = Field(description="Newest first.")
+    transcripts: list[Transcript] = Field(description="Chats that led to this lead, newest first.")
+
+
+class AdminLeadPage(BaseModel):
+    items: list[AdminLeadSummary]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` (with the same filters and sort) for the next page; "
+        "null at the end."
+    )
+
+
+class AdminLeadUpdate(BaseModel):
+    """Only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: LeadStatus | None = None
+    notes: str | None = Field(default=None, max_length=5000, description="Replaces the notes.")

@@ -1,0 +1,389 @@
+"""Leads for the dashboard: filtered keyset listing, detail with consent and transcript,
+status and notes changes (audited), and the rows of the CSV export.
+
+Every view goes through ``summary``/``detail``/``csv_row`` here, which mask PII for
+roles that may not see it; nothing else serialises a lead for the dashboard.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.admin import masking
+from app.admin.audit.service import Action, record
+from app.admin.deps import Principal
+from app.admin.leads.schemas import (
+    AdminLeadDetail,
+    AdminLeadSummary,
+    ConsentOut,
+    Transcript,
+    TranscriptMessage,
+)
+from app.admin.pagination import SortKey, next_cursor, page_query
+from app.conversation.models import Conversation, Message
+from app.core.db import SessionFactory
+from app.core.errors import NotFound
+from app.leads.models import ConsentRecord, Lead
+
+SORTS = {
+    "-created_at": SortKey("-created_at", Lead.created_at, Lead.id, descending=True, kind=datetime),
+    "created_at": SortKey("created_at", Lead.created_at, Lead.id, descending=False, kind=datetime),
+    "-score": SortKey("-score", Lead.score, Lead.id, descending=True, kind=int),
+    "score": SortKey("score", Lead.score, Lead.id, descending=False, kind=int),
+}
+SORT_ATTR = {
+    "-created_at": "created_at",
+    "created_at": "created_at",
+    "-score": "score",
+    "score": "score",
+}
+
+
+@dataclass(frozen=True)
+class LeadFilters:
+    status: Sequence[str] = ()
+    tier: Sequence[str] = ()
+    state: Sequence[str] = ()
+    source: Sequence[str] = ()
+    zip_code: str | None = None  # a prefix: "85" is every ZIP starting 85
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    q: str | None = None
+
+
+def _search(q: str, sees_pii: bool) -> Any:
+    """Text search. Analysts search only what they can see: first name, city, ZIP and
+    id; searching by email or phone would let them probe for hidden values."""
+    needle = q.strip().lower()
+    fields = [Lead.first_name, Lead.city, Lead.zip_code]
+    if sees_pii:
+        fields += [Lead.last_name, Lead.email, Lead.phone, Lead.street_address]
+    conditions = [sa.func.lower(f).contains(needle, autoescape=True) for f in fields]
+    digits = re.sub(r"\D", "", needle)
+    if sees_pii and len(digits) >= 4 and re.fullmatch(r"[\d\s().+-]+", needle):
+        conditions.append(Lead.phone.contains(digits, autoescape=True))  # (602) 555-01 too
+    with contextlib.suppress(ValueError):
+        conditions.append(Lead.id == uuid.UUID(needle))
+    return sa.or_(*conditions)
+
+
+def _filtered(filters: LeadFilters, sees_pii: bool) -> sa.Select[Any]:
+    statement = sa.select(Lead)
+    if filters.status:
+        statement = statement.where(Lead.status.in_(list(filters.status)))
+    if filters.tier:
+        statement = statement.where(Lead.tier.in_(list(filters.tier)))
+    if filters.state:
+        statement = statement.where(Lead.state.in_([s.upper() for s in filters.state]))
+    if filters.source:
+        statement = statement.where(Lead.source.in_(list(filters.source)))
+    if filters.zip_code:
+        statement = statement.where(Lead.zip_code.startswith(filters.zip_code, autoescape=True))
+    if filters.created_from is not None:
+        statement = statement.where(Lead.created_at >= filters.created_from)
+    if filters.created_to is not None:
+        statement = statement.where(Lead.created_at < filters.created_to)
+    if filters.q and filters.q.strip():
+        statement = statement.where(_search(filters.q, sees_pii))
+    return statement
+
+
+async def list_leads(
+    session: AsyncSession,
+    filters: LeadFilters,
+    *,
+    sort: str,
+    cursor: str | None,
+    limit: int,
+    sees_pii: bool,
+) -> tuple[list[AdminLeadSummary], str | None]:
+    key = SORTS[sort]
+    statement = page_query(_filtered(filters, sees_pii), key, cursor, limit)
+    rows = list((await session.execute(statement)).scalars())
+    return [summary(lead, sees_pii) for lead in rows[:limit]], next_cursor(
+        rows, key, limit, SORT_ATTR[sort]
+    )
+
+
+def _known(lead: Any, *extra: dict[str, Any] | None) -> list[masking.Known]:
+    return masking.known_values(
+        {
+            "email": lead.email,
+            "phone": lead.phone,
+            "last_name": lead.last_name,
+            "street_address": lead.street_address,
+        },
+        *extra,
+    )
+
+
+def summary(lead: Lead, sees_pii: bool) -> AdminLeadSummary:
+    return AdminLeadSummary(
+        id=lead.id,
+        created_at=lead.created_at,
+        updated_at=lead.updated_at,
+        status=lead.status,
+        source=lead.source,
+        score=lead.score,
+        tier=lead.tier,
+        first_name=lead.first_name,
+        last_name=lead.last_name if sees_pii else masking.mask_last_name(lead.last_name) or "",
+        email=lead.email if sees_pii else masking.mask_email(lead.email) or "",
+        phone=lead.phone if sees_pii else masking.mask_phone(lead.phone) or "",
+        city=lead.city,
+        state=lead.state,
+        zip_code=lead.zip_code,
+        monthly_bill_cents=lead.monthly_bill_cents,
+        homeowner=lead.homeowner,
+        timeline=lead.timeline,
+        submission_count=lead.submission_count,
+        pii_masked=not sees_pii,
+    )
+
+
+async def get_lead(session: AsyncSession, lead_id: uuid.UUID) -> Lead:
+    lead = await session.get(Lead, lead_id)
+    if lead is None:
+        raise NotFound("No lead has this id.", code="lead_not_found")
+    return lead
+
+
+async def lead_detail(session: AsyncSession, lead_id: uuid.UUID, sees_pii: bool) -> AdminLeadDetail:
+    lead = await get_lead(session, lead_id)
+    consents = list(
+        (
+            await session.execute(
+                sa.select(ConsentRecord)
+                .where(ConsentRecord.lead_id == lead.id)
+                .order_by(ConsentRecord.given_at.desc(), ConsentRecord.id.desc())
+            )
+        ).scalars()
+    )
+    consent_chats = [c.conversation_id for c in consents if c.conversation_id is not None]
+    conversations = list(
+        (
+            await session.execute(
+                sa.select(Conversation)
+                .where(sa.or_(Conversation.lead_id == lead.id, Conversation.id.in_(consent_chats)))
+                .order_by(Conversation.created_at.desc(), Conversation.id.desc())
+            )
+        ).scalars()
+    )
+    messages: dict[uuid.UUID, list[Message]] = {c.id: [] for c in conversations}
+    if conversations:
+        for message in (
+            await session.execute(
+                sa.select(Message)
+                .where(Message.conversation_id.in_(list(messages)))
+                .order_by(Message.conversation_id, Message.seq)
+            )
+        ).scalars():
+            messages[message.conversation_id].append(message)
+
+    known = _known(lead, *(c.slots for c in conversations))
+    base = summary(lead, sees_pii).model_dump()
+    return AdminLeadDetail(
+        **base,
+        street_address=lead.street_address
+        if sees_pii
+        else masking.mask_street(lead.street_address),
+        property_type=lead.property_type,
+        roof_type=lead.roof_type,
+        shade=lead.shade,
+        credit_band=lead.credit_band,
+        battery_interest=lead.battery_interest,
+        estimate=lead.estimate if sees_pii else masking.mask_mapping(lead.estimate, known),
+        score_factors=lead.score_factors
+        if sees_pii
+        else masking.mask_mapping(lead.score_factors, known),
+        unqualified_reason=lead.unqualified_reason,
+        utm=lead.utm or {},
+        notes=lead.notes if sees_pii else masking.scrub_text(lead.notes, known),
+        consents=[
+            ConsentOut(
+                id=c.id,
+                source=c.source,
+                conversation_id=c.conversation_id,
+                disclosure_version=c.disclosure_version,
+                # The disclosure names the homeowner's phone and email when given in chat.
+                disclosure_text=c.disclosure_text
+                if sees_pii
+                else masking.scrub_text(c.disclosure_text, known) or "",
+                given_at=c.given_at,
+                ip=c.ip if sees_pii else masking.mask_ip(c.ip),
+                user_agent=c.user_agent,
+            )
+            for c in consents
+        ],
+        transcripts=[
+            Transcript(
+                conversation_id=c.id,
+                started_at=c.created_at,
+                status=c.status,
+                messages=transcript(messages[c.id], sees_pii, known),
+            )
+            for c in conversations
+        ],
+    )
+
+
+def transcript(
+    messages: Sequence[Message], sees_pii: bool, known: list[masking.Known]
+) -> list[TranscriptMessage]:
+    return [
+        TranscriptMessage(
+            seq=m.seq,
+            role=m.role,
+            content=m.content if sees_pii else masking.scrub_text(m.content, known) or "",
+            meta=(m.meta or {}) if sees_pii else masking.mask_mapping(m.meta or {}, known),
+            created_at=m.created_at,
+        )
+        for m in messages
+    ]
+
+
+async def update_lead(
+    session: AsyncSession,
+    lead_id: uuid.UUID,
+    *,
+    actor: Principal,
+    status: str | None,
+    notes: str | None,
+    notes_sent: bool,
+) -> Lead:
+    lead = await get_lead(session, lead_id)
+    changes: dict[str, Any] = {}
+    if status is not None and status != lead.status:
+        changes["status"] = {"from": lead.status, "to": status}
+        lead.status = status
+    if notes_sent and (notes or None) != lead.notes:
+        # Notes may quote the homeowner: the log says that they changed, not what they say.
+        changes["notes"] = {"from_length": len(lead.notes or ""), "to_length": len(notes or "")}
+        lead.notes = notes or None
+    if not changes:
+        return lead
+    lead.updated_at = actor.now
+    await session.flush()
+    await record(
+        session,
+        action=Action.LEAD_UPDATE,
+        at=actor.now,
+        actor=actor.user,
+        target_type="lead",
+        target_id=lead.id,
+        ip=actor.ip,
+        details={"changes": changes},
+    )
+    return lead
+
+
+# --- CSV export --------------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "id",
+    "created_at",
+    "status",
+    "source",
+    "score",
+    "tier",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "street_address",
+    "city",
+    "state",
+    "zip_code",
+    "homeowner",
+    "property_type",
+    "monthly_bill_cents",
+    "roof_type",
+    "shade",
+    "credit_band",
+    "timeline",
+    "battery_interest",
+    "submission_count",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "notes",
+]
+
+
+def csv_row(lead: Any, sees_pii: bool) -> list[Any]:
+    """One CSV row from a lead (an ORM object or a plain row with its columns)."""
+    utm = lead.utm or {}
+    if sees_pii:
+        last, email, phone = lead.last_name, lead.email, lead.phone
+        street, notes = lead.street_address, lead.notes
+    else:
+        last = masking.mask_last_name(lead.last_name)
+        email = masking.mask_email(lead.email)
+        phone = masking.mask_phone(lead.phone)
+        street = masking.mask_street(lead.street_address)
+        notes = masking.scrub_text(lead.notes, _known(lead))
+    return [
+        lead.id,
+        lead.created_at.isoformat(),
+        lead.status,
+        lead.source,
+        lead.score,
+        lead.tier,
+        lead.first_name,
+        last,
+        email,
+        phone,
+        street,
+        lead.city,
+        lead.state,
+        lead.zip_code,
+        lead.homeowner,
+        lead.property_type,
+        lead.monthly_bill_cents,
+        lead.roof_type,
+        lead.shade,
+        lead.credit_band,
+        lead.timeline,
+        lead.battery_interest,
+        lead.submission_count,
+        utm.get("source") or utm.get("utm_source"),
+        utm.get("medium") or utm.get("utm_medium"),
+        utm.get("campaign") or utm.get("utm_campaign"),
+        notes,
+    ]
+
+
+async def iter_export_rows(
+    session_factory: SessionFactory,
+    filters: LeadFilters,
+    *,
+    sort: str,
+    sees_pii: bool,
+    chunk_size: int = 1000,
+) -> AsyncIterator[list[list[Any]]]:
+    """Chunks of CSV rows, one keyset query per chunk: memory stays flat however many
+    leads match."""
+    key = SORTS[sort]
+    cursor: str | None = None
+    async with session_factory() as session:
+        if not session.in_transaction():
+            # A read: on SQLite, do not hold the write lock for the whole download.
+            await session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        while True:
+            # Plain rows, not ORM objects: nothing accumulates in the session.
+            columns = _filtered(filters, sees_pii).with_only_columns(*Lead.__table__.columns)
+            statement = page_query(columns, key, cursor, chunk_size)
+            rows = list((await session.execute(statement)).all())
+            yield [csv_row(lead, sees_pii) for lead in rows[:chunk_size]]
+            cursor = next_cursor(rows, key, chunk_size, SORT_ATTR[sort])
+            if cursor is None:
+                return

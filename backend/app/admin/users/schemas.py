@@ -1,0 +1,71 @@
+"""Admin users as the API shows and accepts them (never a password hash)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from app.admin.deps import Role
+from app.core.security import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+
+
+def _admin_email(value: str) -> str:
+    """A syntactically valid address (no DNS lookups), stored lower-case."""
+    try:
+        checked = validate_email(
+            value, check_deliverability=False, globally_deliverable=False, test_environment=True
+        )
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from exc
+    return checked.normalized.lower()
+
+
+AdminEmail = Annotated[str, Field(max_length=254), AfterValidator(_admin_email)]
+
+PASSWORD_RULE = f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, used exactly as given."
+
+
+class AdminUserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    role: Role
+    is_active: bool
+    last_login_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AdminUserList(BaseModel):
+    items: list[AdminUserOut]
+
+
+class AdminUserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: AdminEmail
+    role: Role
+    password: str = Field(
+        min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH, description=PASSWORD_RULE
+    )
+
+
+class AdminUserUpdate(BaseModel):
+    """Only the fields sent change. Disabling a user, changing their role or setting a
+    new password ends every session they have at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    is_active: bool | None = None
+    password: str | None = Field(
+        default=None,
+        min_length=PASSWORD_MIN_LENGTH,
+        max_length=PASSWORD_MAX_LENGTH,
+        description="A new password (" + PASSWORD_RULE + ")",
+    )

@@ -1,0 +1,227 @@
+"""Security primitives: password hashing, access tokens (JWT), refresh tokens, the clock.
+
+* Passwords: pwdlib with Argon2id. bcrypt hashes (from an older system) still verify
+  and are re-hashed with Argon2 on the next successful login. Unknown users are checked
+  against a dummy hash so a response's timing does not tell whether an email exists.
+* Access tokens: PyJWT, HS256 only (an explicit algorithm list: no ``none``, no
+  algorithm confusion), with ``iss``, ``aud``, ``sub``, ``iat``, ``exp``, ``jti`` and
+  ``typ`` all required and checked. Expiry is checked against the injectable clock, so
+  tests move time instead of waiting.
+* Refresh tokens: opaque random strings; only their SHA-256 is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from pwdlib.hashers.bcrypt import BcryptHasher
+from starlette.concurrency import run_in_threadpool
+
+from app.core.config import Settings
+
+JWT_ALGORITHM = "HS256"
+ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+REFRESH_TOKEN_PREFIX = "rt_"  # noqa: S105 - a format marker, not a secret
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def get_clock(request: Request) -> Clock:
+    """The clock security decisions use; tests install their own on ``app.state.clock``
+    (or override this dependency) to move time without waiting."""
+    return getattr(request.app.state, "clock", None) or system_clock
+
+
+ClockDep = Annotated[Clock, Depends(get_clock)]
+
+
+# --- passwords -------------------------------------------------------------------------
+
+_password_hash = PasswordHash((Argon2Hasher(), BcryptHasher()))
+
+
+class PasswordPolicyError(ValueError):
+    """A password the policy refuses (its message is safe to show the user)."""
+
+
+def check_password_policy(password: str) -> str:
+    """8 to 128 characters, taken as given: never stripped, never truncated (bcrypt would
+    silently cut at 72 bytes, which is one reason new hashes are Argon2)."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise PasswordPolicyError(f"Passwords need at least {PASSWORD_MIN_LENGTH} characters.")
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise PasswordPolicyError(f"Passwords may have at most {PASSWORD_MAX_LENGTH} characters.")
+    return password
+
+
+def hash_password(password: str) -> str:
+    return _password_hash.hash(password)
+
+
+def verify_password(password: str, password_hash: str) -> tuple[bool, str | None]:
+    """(matches, a new Argon2 hash to store when the old one is bcrypt or outdated)."""
+    if not password or len(password) > PASSWORD_MAX_LENGTH:
+        # Refuse without hashing megabytes, but spend the usual time.
+        verify_dummy_password()
+        return False, None
+    try:
+        return _password_hash.verify_and_update(password, password_hash)
+    except Exception:  # an unreadable stored hash is a mismatch, not a 500
+        return False, None
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _password_hash.hash(secrets.token_urlsafe(16))
+
+
+def verify_dummy_password() -> None:
+    """As much work as a real check, for emails that have no account."""
+    _password_hash.verify("not-the-password", _dummy_hash())
+
+
+async def hash_password_async(password: str) -> str:
+    # Argon2 takes ~100 ms of CPU by design; keep it off the event loop.
+    return await run_in_threadpool(hash_password, password)
+
+
+async def verify_password_async(
+    password: str, password_hash: str | None
+) -> tuple[bool, str | None]:
+    if password_hash is None:
+        await run_in_threadpool(verify_dummy_password)
+        return False, None
+    return await run_in_threadpool(verify_password, password, password_hash)
+
+
+# --- access tokens (JWT) ---------------------------------------------------------------
+
+
+class TokenError(Exception):
+    """The token is missing, malformed, forged, for someone else, or expired."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    role: str
+    session_id: uuid.UUID
+    session_version: int
+    token_id: str
+    issued_at: datetime
+    expires_at: datetime
+
+
+def _signing_key(settings: Settings) -> bytes:
+    # A key derived for this one purpose, so SECRET_KEY's other uses never sign tokens.
+    return hmac.new(settings.secret_key.encode(), b"aurum/admin-access-token", "sha256").digest()
+
+
+def create_access_token(
+    settings: Settings,
+    *,
+    user_id: uuid.UUID,
+    role: str,
+    session_id: uuid.UUID,
+    session_version: int,
+    now: datetime,
+) -> tuple[str, datetime]:
+    expires_at = now + timedelta(minutes=settings.access_token_minutes)
+    claims: dict[str, Any] = {
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "sub": str(user_id),
+        "iat": int(now.timestamp()),
+        "exp": int(expires_at.timestamp()),
+        "jti": secrets.token_urlsafe(16),
+        "typ": ACCESS_TOKEN_TYPE,
+        "role": role,
+        "sid": str(session_id),
+        "sv": session_version,
+    }
+    token = jwt.encode(claims, _signing_key(settings), algorithm=JWT_ALGORITHM)
+    return token, datetime.fromtimestamp(claims["exp"], UTC)
+
+
+# Tokens issued a moment "in the future" by another instance whose clock runs ahead.
+_CLOCK_SKEW = timedelta(seconds=30)
+
+
+def decode_access_token(token: str, settings: Settings, *, now: datetime) -> AccessClaims:
+    try:
+        claims = jwt.decode(
+            token,
+            _signing_key(settings),
+            algorithms=[JWT_ALGORITHM],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={
+                "require": ["iss", "aud", "sub", "iat", "exp", "jti", "typ"],
+                # Time is checked below against the app's clock (injectable in tests).
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
+        )
+    except jwt.InvalidAudienceError as exc:
+        raise TokenError("wrong_audience") from exc
+    except jwt.InvalidIssuerError as exc:
+        raise TokenError("wrong_issuer") from exc
+    except jwt.PyJWTError as exc:
+        raise TokenError("invalid") from exc
+
+    if claims.get("typ") != ACCESS_TOKEN_TYPE:
+        raise TokenError("wrong_type")
+    try:
+        issued_at = datetime.fromtimestamp(int(claims["iat"]), UTC)
+        expires_at = datetime.fromtimestamp(int(claims["exp"]), UTC)
+        parsed = AccessClaims(
+            user_id=uuid.UUID(str(claims["sub"])),
+            role=str(claims["role"]),
+            session_id=uuid.UUID(str(claims["sid"])),
+            session_version=int(claims["sv"]),
+            token_id=str(claims["jti"]),
+            issued_at=issued_at,
+            expires_at=expires_at,
+        )
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise TokenError("invalid") from exc
+    if now >= expires_at:
+        raise TokenError("expired")
+    if issued_at > now + _CLOCK_SKEW:
+        raise TokenError("invalid")
+    return parsed
+
+
+# --- refresh tokens --------------------------------------------------------------------
+
+
+def new_refresh_token() -> str:
+    return REFRESH_TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """Refresh tokens carry 256 random bits: a plain SHA-256 is enough to store them."""
+    return hashlib.sha256(token.encode()).hexdigest()
