@@ -64,10 +64,12 @@ migrate: $(VENV)/.installed-runtime ## Apply database migrations (aurum db upgra
 
 .PHONY: run
 run: $(VENV)/.installed-runtime build migrate ## Start API :8000, public site :3001, admin :3002 (Ctrl-C stops all)
+	@$(AURUM) ensure-admin
 	$(AURUM) serve --all
 
 .PHONY: dev
 dev: $(VENV)/.installed-runtime $(foreach s,$(SPAS),$(s)/node_modules/.package-lock.json) migrate ## Same with auto-reload: uvicorn --reload and Vite dev servers
+	@$(AURUM) ensure-admin
 	./scripts/dev.sh
 
 # ---------------------------------------------------------------- quality

@@ -337,7 +337,21 @@ def ensure_admin() -> None:
         typer.echo(f"Created admin {email} (from AURUM_ADMIN_EMAIL).")
     elif outcome == "none":
         typer.echo("No admin user yet. Create the first one with:")
-        typer.echo("  aurum create-admin --email you@example.com --role admin")
+        typer.echo(f"  {_invoked_as()} create-admin --email you@example.com --role admin")
+        typer.echo("or set AURUM_ADMIN_EMAIL and AURUM_ADMIN_PASSWORD in .env and start again.")
+
+
+def _invoked_as() -> str:
+    """How the user ran this command (e.g. backend/.venv/bin/aurum from `make run`)."""
+    program = Path(sys.argv[0])
+    if program.name != "aurum" or program.parent == Path():
+        return "aurum"
+    if not program.is_absolute():
+        return str(program)
+    try:
+        return str(program.relative_to(Path.cwd()))
+    except ValueError:
+        return "aurum"
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from app.core.ratelimit import PublicRateLimit, RateLimitHeadersMiddleware, buil
 from app.leads.router import router as leads_router
 from app.solar.engine import SolarConfig
 from app.solar.router import router as solar_router
+from app.solar.tables import reference_data
 
 API_PREFIX = "/api/v1"
 
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         )
         app.state.rate_limiter = build_rate_limiter(settings)
         app.state.solar_config = SolarConfig.from_settings(settings)
+        reference_data()  # ZIPs and stations (~1 s, once per process): at start, not on a request
         if not hasattr(app.state, "advisor"):  # tests may install their own
             app.state.advisor = Advisor(settings, app.state.solar_config)
         try:

@@ -57,7 +57,8 @@ def test_the_admin_commands_in_order(env: dict[str, str]) -> None:
     hint = run("ensure-admin", env=env)
     assert hint.returncode == 0
     assert "aurum create-admin --email" in hint.stdout
-    assert len(hint.stdout.strip().splitlines()) == 2
+    assert len(hint.stdout.strip().splitlines()) == 3
+    assert "AURUM_ADMIN_EMAIL" in hint.stdout
 
     short = run("create-admin", "--email", "boss@example.com", "--password", "short", env=env)
     assert short.returncode == 2 and "at least 8" in short.stderr
