@@ -36,7 +36,6 @@ class Settings(BaseSettings):
 
     environment: Environment = "development"
     secret_key: str = DEFAULT_SECRET_KEY
-    app_name: str = "Aurum Solar"
 
     # Storage. No DATABASE_URL -> SQLite in the data directory; no REDIS_URL ->
     # in-process cache, counters and pub/sub.
@@ -110,7 +109,12 @@ class Settings(BaseSettings):
         return _split_csv(value)
 
     @field_validator(
-        "database_url", "redis_url", "openai_api_key", "openai_base_url", mode="before"
+        "database_url",
+        "redis_url",
+        "openai_api_key",
+        "openai_base_url",
+        "refresh_cookie_secure",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:

@@ -55,3 +55,31 @@ def test_cors_origins_from_a_comma_separated_variable(monkeypatch: pytest.Monkey
         "https://aurum.example",
         "https://admin.aurum.example",
     ]
+
+
+ENV_EXAMPLE = Path(__file__).resolve().parents[3] / ".env.example"
+COMPOSE_ONLY = {"POSTGRES_PASSWORD", "POSTGRES_USER", "POSTGRES_DB", "WEB_CONCURRENCY"}
+
+
+def _example_keys() -> set[str]:
+    keys = set()
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        line = line.strip().removeprefix("# ")
+        if "=" in line and line.split("=", 1)[0].isupper():
+            keys.add(line.split("=", 1)[0])
+    return keys
+
+
+def test_env_example_loads_as_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in _example_keys():
+        monkeypatch.delenv(key, raising=False)
+    settings = Settings(_env_file=ENV_EXAMPLE)
+    assert settings.environment == "development"
+    assert settings.database_url is None and settings.redis_url is None
+
+
+def test_env_example_documents_every_setting() -> None:
+    documented = _example_keys()
+    for name, field in Settings.model_fields.items():
+        env_name = (field.validation_alias or name).upper()
+        assert env_name in documented, f"{env_name} is missing from .env.example"
