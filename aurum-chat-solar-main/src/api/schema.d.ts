@@ -2978,7 +2978,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The advisor's reply; with `Accept: text/event-stream`, streamed as server-sent events: `delta` ({index, text}) chunks, then `state` ({messages, state}), then `done`. A failure mid-stream sends `error`. */
+            /** @description The advisor's reply; with `Accept: text/event-stream`, streamed as server-sent events: `delta` ({index, text}) chunks, then `state` ({messages, state}), then `done`. A failure mid-stream sends `error` ({"error": {code, message, details}, "status": <the HTTP status it stands for>}). */
             200: {
                 headers: {
                     [name: string]: unknown;
