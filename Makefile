@@ -21,17 +21,22 @@ help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # ---------------------------------------------------------------- install
+# pip's output goes to a log, shown only when an install fails.
+PIP_INSTALL = @mkdir -p build && echo "Installing $(1) (log: build/pip.log)..." && \
+	$(VPY) -m pip install --quiet -c backend/constraints.txt $(2) > build/pip.log 2>&1 \
+	|| { cat build/pip.log; exit 1; }
+
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	$(PYTHON) -m venv $(VENV)
-	$(VPY) -m pip install --quiet --upgrade pip
+	@$(VPY) -m pip install --quiet --upgrade pip > /dev/null 2>&1 || true
 
 $(VENV)/.installed-runtime: backend/pyproject.toml backend/constraints.txt | $(VENV)/bin/python
-	$(VPY) -m pip install --quiet -c backend/constraints.txt -e backend
+	$(call PIP_INSTALL,the backend,-e backend)
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed-runtime
-	$(VPY) -m pip install --quiet -c backend/constraints.txt -e 'backend[dev]'
+	$(call PIP_INSTALL,the backend's test tools,-e 'backend[dev]')
 	@touch $@
 
 %/node_modules/.package-lock.json: %/package-lock.json
