@@ -592,6 +592,7 @@ INTENT_CASES: list[tuple[str, str | None, set[str], set[str]]] = [
     ("where do these numbers come from", None, {"faq_how_estimate"}, set()),
     ("how accurate is this", None, {"faq_how_estimate"}, set()),
     ("what do you do with my data?", None, {"faq_privacy"}, set()),
+    ("what happens with my data?", "consent", {"faq_privacy"}, set()),
     ("who will contact me?", "consent", {"faq_privacy"}, set()),
     ("will I get spam calls", None, {"faq_privacy"}, set()),
     ("why do you need my phone", "phone", {"faq_privacy"}, set()),

@@ -43,6 +43,9 @@ FIELD_LABELS = {
 
 _MISSING = object()
 
+# Varied (but deterministic) thanks between questions, so the chat reads less robotic.
+ACKNOWLEDGEMENTS = ("Thanks!", "Got it.", "Great, thanks.", "Perfect.")
+
 
 def display_value(field: str, value: Any) -> str:
     if value is None:
@@ -210,7 +213,7 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
             OutgoingMessage(f"Sorry, I didn't quite catch that. I'm looking for {hint}.", "hint")
         )
     elif extraction.values and not messages and next_field != "name":
-        messages.append(OutgoingMessage("Thanks!"))
+        messages.append(OutgoingMessage(ACKNOWLEDGEMENTS[len(state.slots) % len(ACKNOWLEDGEMENTS)]))
     state.awaiting = next_field
     messages.append(question(next_field, state))
     return AgentTurn(

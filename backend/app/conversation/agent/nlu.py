@@ -532,6 +532,8 @@ _INTENT_PATTERNS: dict[Intent, str] = {
         r"|\bprivacy\b|\bprivate\b|\brobo[\s-]*calls?\b|\btelemarket"
         r"|\bwhy\s+do\s+you\s+need\s+(?:my|this|that|the|it)\b|\bpersonal\s+(?:data|information|info)\b"
         r"|\bscam\b|\bdata\s+(?:protection|security)\b|\bis\s+my\s+(?:data|info|information)\s+(?:safe|secure)"
+        r"|\bwhat\s+(?:happens|will\s+happen)\s+(?:to|with)\s+(?:my|our)\s+"
+        r"(?:data|info|information|details|number|email|phone)"
     ),
     "skip": (
         r"\bskip\b|\bpass\b|\b(?:i'?d\s+)?prefer\s+not\b|\b(?:i'?d\s+)?rather\s+not\b"
