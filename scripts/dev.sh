@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # `make dev`: the API with auto-reload plus both Vite dev servers; Ctrl-C stops all.
 set -euo pipefail
+set -m  # each background job gets its own process group, so a stop reaches npm's children too
 cd "$(dirname "$0")/.."
 
 pids=()
 cleanup() {
   trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup INT TERM EXIT
