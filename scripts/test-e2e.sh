@@ -39,6 +39,11 @@ export CORS_ORIGINS="http://127.0.0.1:$PUBLIC_PORT,http://127.0.0.1:$ADMIN_PORT"
 export AURUM_PUBLIC_DIST="$ROOT/e2e/.build/public" AURUM_ADMIN_DIST="$ROOT/e2e/.build/admin"
 
 backend/.venv/bin/aurum db upgrade >/dev/null
+# One dashboard user per role for e2e/tests/admin.test.mjs, with a password made for this run.
+E2E_USER_PASSWORD="e2e-$(backend/.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(18))')"
+for role in admin manager analyst; do
+  backend/.venv/bin/aurum create-admin --email "$role@e2e.example.com" --role "$role" --password "$E2E_USER_PASSWORD" >/dev/null
+done
 backend/.venv/bin/aurum serve --all --host 127.0.0.1 --port "$API_PORT" \
   --public-port "$PUBLIC_PORT" --admin-port "$ADMIN_PORT" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
@@ -56,7 +61,8 @@ done
 echo "== e2e: Chromium tests"
 status=0
 (cd e2e && E2E_API_URL=$API_URL E2E_PUBLIC_URL="http://127.0.0.1:$PUBLIC_PORT" \
-  E2E_ADMIN_URL="http://127.0.0.1:$ADMIN_PORT" E2E_DATA_DIR="$AURUM_DATA_DIR" npm test) || status=$?
+  E2E_ADMIN_URL="http://127.0.0.1:$ADMIN_PORT" E2E_DATA_DIR="$AURUM_DATA_DIR" E2E_USER_PASSWORD="$E2E_USER_PASSWORD" \
+  npm test) || status=$?
 if [[ $status -ne 0 ]]; then
   echo "---- server log (last 60 lines) ----" >&2
   tail -60 "$WORK/server.log" >&2

@@ -13,9 +13,26 @@ after(async () => {
   await browser?.close();
 });
 
-for (const [name, baseUrl] of [
-  ["public site", PUBLIC_URL],
-  ["admin dashboard", ADMIN_URL],
+// The admin dashboard needs a signed-in user: a visitor lands on its login page (which
+// must render without errors); admin.test.mjs signs in and covers the rest.
+for (const { name, baseUrl, ready, notFound } of [
+  {
+    name: "public site",
+    baseUrl: PUBLIC_URL,
+    // The readiness panel reaches the API (CORS allows this origin).
+    ready: (page) => page.getByText(/ok|operational|ready/i).first(),
+    notFound: async (page) => page.getByRole("heading", { name: /not found|404/i }).waitFor(),
+  },
+  {
+    name: "admin dashboard",
+    baseUrl: ADMIN_URL,
+    ready: (page) => page.getByRole("heading", { name: "Sign in" }),
+    // Signed out, an unknown page asks for a sign-in first and keeps the path to return to.
+    notFound: async (page) => {
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      assert.equal(new URL(page.url()).searchParams.get("next"), "/no/such/page");
+    },
+  },
 ]) {
   describe(name, () => {
     test("answers /health", async () => {
@@ -29,8 +46,7 @@ for (const [name, baseUrl] of [
       await page.getByRole("banner").first().waitFor();
       await page.getByRole("main").waitFor();
       assert.match(await page.title(), /Aurum/);
-      // The readiness panel reaches the API (CORS allows this origin).
-      await page.getByText(/ok|operational|ready/i).first().waitFor({ timeout: 10_000 });
+      await ready(page).waitFor({ timeout: 10_000 });
       assert.deepEqual(problems, []);
       await context.close();
     });
@@ -39,7 +55,7 @@ for (const [name, baseUrl] of [
       const { context, page, problems } = await openPage(browser);
       const response = await page.goto(`${baseUrl}/no/such/page`, { waitUntil: "networkidle" });
       assert.equal(response.status(), 200, "SPA fallback serves index.html");
-      await page.getByRole("heading", { name: /not found|404/i }).waitFor();
+      await notFound(page);
       assert.deepEqual(problems, []);
       await context.close();
     });

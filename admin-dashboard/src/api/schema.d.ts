@@ -4,6 +4,457 @@
  */
 
 export interface paths {
+    "/api/v1/admin/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Audit Log
+         * @description The audit log, newest first: every sign-in, failed sign-in, sign-out and admin
+         *     change, with actor, action, target, client address and time. Entries can never be
+         *     edited or removed. Admin role.
+         */
+        get: operations["admin_audit-list_audit_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Conversations
+         * @description Conversations, newest first by default, a page at a time (follow `next_cursor`).
+         *     Analyst role or higher.
+         */
+        get: operations["admin_conversations-list_conversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/conversations/{conversation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Conversation
+         * @description One conversation with what the advisor learned and the full transcript. Email,
+         *     phone, street address and last name are masked for analysts, in the slots and in
+         *     the messages. Analyst role or higher.
+         */
+        get: operations["admin_conversations-get_conversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Leads
+         * @description Leads, filtered and sorted, a page at a time (keyset pagination: follow
+         *     `next_cursor`). Contact details are masked for analysts. Analyst role or higher.
+         */
+        get: operations["admin_leads-list_leads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/leads/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Leads Csv
+         * @description Every lead matching the filters as CSV (same filters and sort as the list),
+         *     streamed in chunks so any size exports in constant memory. Masked for analysts.
+         *     Cells a spreadsheet would run as formulas are neutralised. Audited as `lead.export`.
+         *     Analyst role or higher.
+         */
+        get: operations["admin_leads-export_leads_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/leads/{lead_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Lead
+         * @description One lead in full: qualification, estimate, score factors, proof of consent and
+         *     the chat transcript. Masked for analysts. Analyst role or higher.
+         */
+        get: operations["admin_leads-get_lead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Lead
+         * @description Change a lead's status or notes (send only what changes; `notes: null` clears
+         *     them). Audited as `lead.update`. Manager role or higher.
+         */
+        patch: operations["admin_leads-update_lead"];
+        trace?: never;
+    };
+    "/api/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Users
+         * @description Every admin user, by email. Admin role.
+         */
+        get: operations["admin_users-list_users"];
+        put?: never;
+        /**
+         * Create User
+         * @description Add a user who can sign in with this email and password. 409 `email_taken` when
+         *     the email already has an account. Audited as `user.create`. Admin role.
+         */
+        post: operations["admin_users-create_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get User
+         * @description One admin user. Admin role.
+         */
+        get: operations["admin_users-get_user"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update User
+         * @description Change a user's role, disable or re-enable them, or set a new password. Any of
+         *     these ends the user's sessions at once. The last active admin cannot be demoted or
+         *     disabled (409 `last_active_admin`). Audited as `user.update`. Admin role.
+         */
+        patch: operations["admin_users-update_user"];
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Login
+         * @description Sign in with email and password.
+         *
+         *     Returns an access token (valid `ACCESS_TOKEN_MINUTES`, default 15) and sets the
+         *     refresh token as an HttpOnly, SameSite=Strict cookie on `/api/v1/auth`. Wrong email
+         *     and wrong password answer the same 401 `invalid_credentials`. After
+         *     `LOGIN_MAX_FAILURES` (5) failures for one email within
+         *     `LOGIN_FAILURE_WINDOW_MINUTES` (15) the answer is 429 `too_many_failed_logins` with
+         *     `Retry-After`, whether or not the email has an account. Audited (`auth.login`,
+         *     `auth.login_failed`, `auth.login_locked`).
+         */
+        post: operations["auth-login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Logout
+         * @description Sign out: the session of the refresh cookie (and of the bearer token, if one is
+         *     sent) ends at once, access token included, and the cookie is cleared. With
+         *     `everywhere=true` and a valid bearer token, every session of the user ends. Always
+         *     204, signed in or not. Audited as `auth.logout`.
+         */
+        post: operations["auth-logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Me
+         * @description The signed-in user, what their role allows, and their session.
+         */
+        get: operations["auth-me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Password
+         * @description Change your own password. Every session of yours ends, this one included: sign in
+         *     again with the new password. 422 `wrong_password` when the current password is
+         *     wrong (these count as failed sign-ins). Audited as `auth.password_changed`.
+         */
+        post: operations["auth-change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh
+         * @description Trade the refresh cookie for a new access token and a new refresh cookie (the
+         *     old one stops working). Presenting an already-used refresh token ends the whole
+         *     session (401 `refresh_token_reused`): browsers with several tabs should let one
+         *     refresh at a time (e.g. the Web Locks API). 401 `session_expired` after
+         *     `SESSION_IDLE_MINUTES` (30) without activity or `SESSION_MAX_HOURS` (12) after
+         *     sign-in; 401 `session_ended` after sign-out, a role change or a disabled account.
+         *     Refresh when a request answers 401 `token_expired` or shortly before `expires_at`
+         *     while the user is active.
+         */
+        post: operations["auth-refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start
+         * @description Start a chat: the advisor greets and asks its first question.
+         */
+        post: operations["conversations-start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resume
+         * @description The whole transcript and state, so a reload resumes the chat.
+         */
+        get: operations["conversations-resume"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversation_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Message
+         * @description Send the homeowner's message and get the advisor's reply (JSON or a stream).
+         */
+        post: operations["conversations-send_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Lead
+         * @description Request installer quotes from the form. Same rules as the chat: validated,
+         *     de-duplicated (same email or phone within 30 days updates the earlier request),
+         *     scored, and stored with proof of consent.
+         */
+        post: operations["leads-create_lead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/consent-disclosure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consent Disclosure
+         * @description The disclosure the form must show, and its version to send back.
+         */
+        get: operations["leads-consent_disclosure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/solar/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Estimate
+         * @description Size a home solar system for a ZIP code and bill: production, cost, savings, payback.
+         *
+         *     Public. Unknown ZIP codes answer 422 with code `unknown_zip`; out-of-range input
+         *     answers 422 with code `validation_error`. Every assumption is in `assumptions`.
+         */
+        post: operations["solar-create_estimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/solar/locations/{zip_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Location
+         * @description The place, weather stations and default electricity rate for a ZIP code.
+         */
+        get: operations["solar-get_location"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -69,6 +520,545 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AdminConversationDetail */
+        AdminConversationDetail: {
+            /**
+             * Agent
+             * @description Which advisor answered: `guided` or `llm`.
+             */
+            agent: string;
+            /**
+             * Awaiting
+             * @description The question the advisor is waiting on.
+             */
+            awaiting: string | null;
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Estimate */
+            estimate: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Ip
+             * @description Masked to the network for analysts.
+             */
+            ip: string | null;
+            /** Language */
+            language: string;
+            /**
+             * Lead Id
+             * @description The lead it became, if any.
+             */
+            lead_id: string | null;
+            /** Message Count */
+            message_count: number;
+            /** Messages */
+            messages: components["schemas"]["TranscriptMessage"][];
+            /** Pii Masked */
+            pii_masked: boolean;
+            /**
+             * Slots
+             * @description What the advisor has learned (masked for analysts).
+             */
+            slots: {
+                [key: string]: unknown;
+            };
+            /** Source */
+            source: string | null;
+            /**
+             * Status
+             * @description `active`, `completed` or `ended`.
+             */
+            status: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** User Agent */
+            user_agent: string | null;
+            /** Utm */
+            utm: {
+                [key: string]: unknown;
+            };
+        };
+        /** AdminConversationPage */
+        AdminConversationPage: {
+            /** Items */
+            items: components["schemas"]["AdminConversationSummary"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page.
+             */
+            next_cursor: string | null;
+        };
+        /** AdminConversationSummary */
+        AdminConversationSummary: {
+            /**
+             * Agent
+             * @description Which advisor answered: `guided` or `llm`.
+             */
+            agent: string;
+            /**
+             * Awaiting
+             * @description The question the advisor is waiting on.
+             */
+            awaiting: string | null;
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Language */
+            language: string;
+            /**
+             * Lead Id
+             * @description The lead it became, if any.
+             */
+            lead_id: string | null;
+            /** Message Count */
+            message_count: number;
+            /** Pii Masked */
+            pii_masked: boolean;
+            /** Source */
+            source: string | null;
+            /**
+             * Status
+             * @description `active`, `completed` or `ended`.
+             */
+            status: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** AdminLeadDetail */
+        AdminLeadDetail: {
+            /** Battery Interest */
+            battery_interest: boolean | null;
+            /** City */
+            city: string | null;
+            /**
+             * Consents
+             * @description Newest first.
+             */
+            consents: components["schemas"]["ConsentOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Credit Band */
+            credit_band: string;
+            /**
+             * Email
+             * @description Masked for analysts (`j***@e***.com`).
+             */
+            email: string;
+            /**
+             * Estimate
+             * @description The estimate shown when it was made.
+             */
+            estimate: {
+                [key: string]: unknown;
+            } | null;
+            /** First Name */
+            first_name: string;
+            /** Homeowner */
+            homeowner: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Last Name
+             * @description Masked for analysts (`D.`).
+             */
+            last_name: string;
+            /** Monthly Bill Cents */
+            monthly_bill_cents: number;
+            /**
+             * Notes
+             * @description Internal notes (PII scrubbed for analysts).
+             */
+            notes: string | null;
+            /**
+             * Phone
+             * @description Masked for analysts (`+1******0142`).
+             */
+            phone: string;
+            /**
+             * Pii Masked
+             * @description True when contact details are masked (analysts).
+             */
+            pii_masked: boolean;
+            /** Property Type */
+            property_type: string;
+            /** Roof Type */
+            roof_type: string;
+            /** Score */
+            score: number;
+            /**
+             * Score Factors
+             * @description How the score was reached.
+             */
+            score_factors: {
+                [key: string]: unknown;
+            }[];
+            /** Shade */
+            shade: string;
+            /**
+             * Source
+             * @description `chat` or `form`.
+             */
+            source: string;
+            /** State */
+            state: string;
+            /**
+             * Status
+             * @description `new`, `unqualified`, `sold` or `returned`.
+             */
+            status: string;
+            /**
+             * Street Address
+             * @description `*** (hidden)` for analysts.
+             */
+            street_address: string | null;
+            /**
+             * Submission Count
+             * @description How many times the homeowner asked (dedupe).
+             */
+            submission_count: number;
+            /**
+             * Tier
+             * @description `A`, `B` or `C`.
+             */
+            tier: string;
+            /** Timeline */
+            timeline: string;
+            /**
+             * Transcripts
+             * @description Chats that led to this lead, newest first.
+             */
+            transcripts: components["schemas"]["Transcript"][];
+            /** Unqualified Reason */
+            unqualified_reason: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Utm */
+            utm: {
+                [key: string]: unknown;
+            };
+            /** Zip Code */
+            zip_code: string;
+        };
+        /** AdminLeadPage */
+        AdminLeadPage: {
+            /** Items */
+            items: components["schemas"]["AdminLeadSummary"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` (with the same filters and sort) for the next page; null at the end.
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * AdminLeadSummary
+         * @description One row of the leads table.
+         */
+        AdminLeadSummary: {
+            /** City */
+            city: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Email
+             * @description Masked for analysts (`j***@e***.com`).
+             */
+            email: string;
+            /** First Name */
+            first_name: string;
+            /** Homeowner */
+            homeowner: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Last Name
+             * @description Masked for analysts (`D.`).
+             */
+            last_name: string;
+            /** Monthly Bill Cents */
+            monthly_bill_cents: number;
+            /**
+             * Phone
+             * @description Masked for analysts (`+1******0142`).
+             */
+            phone: string;
+            /**
+             * Pii Masked
+             * @description True when contact details are masked (analysts).
+             */
+            pii_masked: boolean;
+            /** Score */
+            score: number;
+            /**
+             * Source
+             * @description `chat` or `form`.
+             */
+            source: string;
+            /** State */
+            state: string;
+            /**
+             * Status
+             * @description `new`, `unqualified`, `sold` or `returned`.
+             */
+            status: string;
+            /**
+             * Submission Count
+             * @description How many times the homeowner asked (dedupe).
+             */
+            submission_count: number;
+            /**
+             * Tier
+             * @description `A`, `B` or `C`.
+             */
+            tier: string;
+            /** Timeline */
+            timeline: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Zip Code */
+            zip_code: string;
+        };
+        /**
+         * AdminLeadUpdate
+         * @description Only the fields sent change.
+         */
+        AdminLeadUpdate: {
+            /**
+             * Notes
+             * @description Replaces the notes.
+             */
+            notes?: string | null;
+            /** Status */
+            status?: ("new" | "unqualified" | "sold" | "returned") | null;
+        };
+        /** AdminUserCreate */
+        AdminUserCreate: {
+            /** Email */
+            email: string;
+            /**
+             * Password
+             * @description 8 to 128 characters, used exactly as given.
+             */
+            password: string;
+            role: components["schemas"]["Role"];
+        };
+        /** AdminUserList */
+        AdminUserList: {
+            /** Items */
+            items: components["schemas"]["AdminUserOut"][];
+        };
+        /** AdminUserOut */
+        AdminUserOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Is Active */
+            is_active: boolean;
+            /** Last Login At */
+            last_login_at: string | null;
+            role: components["schemas"]["Role"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * AdminUserUpdate
+         * @description Only the fields sent change. Disabling a user, changing their role or setting a
+         *     new password ends every session they have at once.
+         */
+        AdminUserUpdate: {
+            /** Is Active */
+            is_active?: boolean | null;
+            /**
+             * Password
+             * @description A new password (8 to 128 characters, used exactly as given.)
+             */
+            password?: string | null;
+            role?: components["schemas"]["Role"] | null;
+        };
+        /**
+         * Assumptions
+         * @description Every figure the estimate used, so any number shown can be traced.
+         */
+        Assumptions: {
+            /** Analysis Years */
+            analysis_years: number;
+            /** Azimuth Deg */
+            azimuth_deg: number;
+            /** Base Losses Pct */
+            base_losses_pct: number;
+            /** Co2 Kg Per Kwh */
+            co2_kg_per_kwh: number;
+            /** Co2 Source */
+            co2_source: string;
+            /**
+             * Consumption Source
+             * @description annual_kwh | monthly_bill / rate
+             */
+            consumption_source: string;
+            /** Cost Per Watt Usd */
+            cost_per_watt_usd: number;
+            /** Cost Source */
+            cost_source: string;
+            /** Dc Ac Ratio */
+            dc_ac_ratio: number;
+            /** Degradation Pct Per Year */
+            degradation_pct_per_year: number;
+            /** Electricity Rate Usd Per Kwh */
+            electricity_rate_usd_per_kwh: number;
+            /** Incentives Table */
+            incentives_table: components["schemas"]["IncentiveRule"][];
+            /**
+             * Install Date Assumed
+             * Format: date
+             */
+            install_date_assumed: string;
+            /** Inverter Efficiency Pct */
+            inverter_efficiency_pct: number;
+            /** Module */
+            module: string;
+            /** Mount */
+            mount: string;
+            /** Offset Target Pct */
+            offset_target_pct: number;
+            /** Panel Watts */
+            panel_watts: number;
+            /** Production Adjustment Pct */
+            production_adjustment_pct: number;
+            /** Production Model */
+            production_model: string;
+            /**
+             * Rate Source
+             * @description request | settings override | EIA 2023 state average
+             */
+            rate_source: string;
+            shade: components["schemas"]["Shade"];
+            /** Shade Loss Pct */
+            shade_loss_pct: number;
+            /** Surplus Valuation */
+            surplus_valuation: string;
+            /** Temperature Coefficient Pct Per C */
+            temperature_coefficient_pct_per_c: number;
+            /** Tilt Deg */
+            tilt_deg: number;
+            /** Total Losses Pct */
+            total_losses_pct: number;
+            /** Utility Escalation Pct Per Year */
+            utility_escalation_pct_per_year: number;
+            /** Weather Source */
+            weather_source: string;
+        };
+        /** AuditEntryOut */
+        AuditEntryOut: {
+            /**
+             * Action
+             * @description What happened, e.g. `auth.login` or `lead.update`.
+             */
+            action: string;
+            /**
+             * Actor Email
+             * @description The actor's email when it happened (for failed logins: the email tried).
+             */
+            actor_email: string | null;
+            /**
+             * Actor Id
+             * @description The admin user, if known.
+             */
+            actor_id: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Details
+             * @description What changed (never passwords or tokens).
+             */
+            details: {
+                [key: string]: unknown;
+            };
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Ip
+             * @description The client address the request came from.
+             */
+            ip: string | null;
+            /** Target Id */
+            target_id: string | null;
+            /**
+             * Target Type
+             * @description The kind of record acted on, e.g. `lead`.
+             */
+            target_type: string | null;
+        };
+        /** AuditPage */
+        AuditPage: {
+            /** Items */
+            items: components["schemas"]["AuditEntryOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null at the end.
+             */
+            next_cursor: string | null;
+        };
         /** Check */
         Check: {
             /** Backend */
@@ -85,6 +1075,433 @@ export interface components {
              */
             status: "ok" | "unavailable";
         };
+        /** ConsentDisclosure */
+        ConsentDisclosure: {
+            /**
+             * Text
+             * @description Show exactly this text next to the consent checkbox.
+             */
+            text: string;
+            /**
+             * Version
+             * @description Send back as `consent_version` with the form.
+             */
+            version: string;
+        };
+        /**
+         * ConsentOut
+         * @description Proof of consent: the exact disclosure shown, its version, when and from where.
+         */
+        ConsentOut: {
+            /** Conversation Id */
+            conversation_id: string | null;
+            /** Disclosure Text */
+            disclosure_text: string;
+            /** Disclosure Version */
+            disclosure_version: string;
+            /**
+             * Given At
+             * Format: date-time
+             */
+            given_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Ip
+             * @description Masked to the network for analysts.
+             */
+            ip: string | null;
+            /** Source */
+            source: string;
+            /** User Agent */
+            user_agent: string | null;
+        };
+        /** ConversationCreate */
+        ConversationCreate: {
+            /**
+             * Language
+             * @description BCP 47 language tag; the advisor answers in English for now.
+             * @default en
+             */
+            language: string;
+            /**
+             * Source
+             * @description Where the visitor came from, e.g. `home`.
+             */
+            source?: string | null;
+            /** Utm Campaign */
+            utm_campaign?: string | null;
+            /** Utm Content */
+            utm_content?: string | null;
+            /** Utm Medium */
+            utm_medium?: string | null;
+            /** Utm Source */
+            utm_source?: string | null;
+            /** Utm Term */
+            utm_term?: string | null;
+        };
+        /** ConversationCreated */
+        ConversationCreated: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Messages */
+            messages: components["schemas"]["MessageOut"][];
+            state: components["schemas"]["ConversationState"];
+            /**
+             * Token
+             * @description Send as `X-Conversation-Token` to continue or resume.
+             */
+            token: string;
+        };
+        /** ConversationOut */
+        ConversationOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Messages */
+            messages: components["schemas"]["MessageOut"][];
+            state: components["schemas"]["ConversationState"];
+        };
+        /** ConversationState */
+        ConversationState: {
+            /**
+             * Awaiting
+             * @description The field the advisor is asking for now.
+             */
+            awaiting: string | null;
+            /** Completed */
+            completed: boolean;
+            /** @description The latest solar estimate. */
+            estimate: components["schemas"]["Estimate"] | null;
+            /** Lead Id */
+            lead_id: string | null;
+            /** Quick Replies */
+            quick_replies: string[];
+            /**
+             * Slots
+             * @description Everything the advisor knows so far.
+             */
+            slots: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "completed" | "ended";
+        };
+        /** ErrorBody */
+        ErrorBody: {
+            /**
+             * Code
+             * @description Stable machine-readable error code, e.g. `not_found`.
+             */
+            code: string;
+            /**
+             * Details
+             * @description Structured context, if any.
+             */
+            details?: unknown | null;
+            /**
+             * Message
+             * @description Human-readable explanation.
+             */
+            message: string;
+        };
+        /**
+         * ErrorResponse
+         * @description The shape of every error response.
+         */
+        ErrorResponse: {
+            error: components["schemas"]["ErrorBody"];
+        };
+        /**
+         * Estimate
+         * @description A homeowner's solar estimate: size, production, cost, savings and their assumptions.
+         */
+        Estimate: {
+            /** Annual Consumption Kwh */
+            annual_consumption_kwh: number;
+            /**
+             * Annual Production Kwh
+             * @description First-year AC output.
+             */
+            annual_production_kwh: number;
+            assumptions: components["schemas"]["Assumptions"];
+            /**
+             * Co2 Offset Tons Per Year
+             * @description Metric tons of CO2 avoided per year.
+             */
+            co2_offset_tons_per_year: number;
+            /** Electricity Rate Usd Per Kwh */
+            electricity_rate_usd_per_kwh: number;
+            /** Engine Version */
+            engine_version: string;
+            /** Gross Cost Usd */
+            gross_cost_usd: number;
+            /** Incentives */
+            incentives: components["schemas"]["IncentiveOut"][];
+            /** Incentives Usd */
+            incentives_usd: number;
+            /**
+             * Lifetime Net Savings Usd
+             * @description Lifetime savings minus net cost (and loan interest when financed).
+             */
+            lifetime_net_savings_usd: number;
+            /**
+             * Lifetime Savings Usd
+             * @description Bill savings over the analysis period.
+             */
+            lifetime_savings_usd: number;
+            loan: components["schemas"]["LoanOut"] | null;
+            location: components["schemas"]["LocationOut"];
+            /** Monthly Production Kwh */
+            monthly_production_kwh: number[];
+            /** Net Cost Usd */
+            net_cost_usd: number;
+            /**
+             * Notes
+             * @description Plain-language caveats worth showing the homeowner.
+             */
+            notes: string[];
+            /**
+             * Offset Pct
+             * @description First-year production / consumption, percent.
+             */
+            offset_pct: number;
+            /** Panel Count */
+            panel_count: number;
+            /**
+             * Payback Years
+             * @description Simple payback in years; null when not reached within the analysis period.
+             */
+            payback_years: number | null;
+            /**
+             * Specific Yield Kwh Per Kw
+             * @description First-year AC kWh per kW DC.
+             */
+            specific_yield_kwh_per_kw: number;
+            /**
+             * System Size Kw
+             * @description DC nameplate, kW.
+             */
+            system_size_kw: number;
+            /** Year1 Savings Usd */
+            year1_savings_usd: number;
+        };
+        /**
+         * EstimateInput
+         * @description What a homeowner tells us; everything but the ZIP code and the bill is optional.
+         */
+        EstimateInput: {
+            /**
+             * Annual Kwh
+             * @description Annual electricity use in kWh; when given it is used instead of the bill.
+             */
+            annual_kwh?: number | null;
+            /**
+             * Azimuth Deg
+             * @description Direction the panels face, degrees clockwise from north (180 south); 180.
+             */
+            azimuth_deg?: number | null;
+            /**
+             * Electricity Rate Usd Per Kwh
+             * @description Electricity price in USD/kWh; defaults to the state's average rate.
+             */
+            electricity_rate_usd_per_kwh?: number | null;
+            /**
+             * Loan Apr Pct
+             * @description Loan APR in percent (with loan_term_years).
+             */
+            loan_apr_pct?: number | null;
+            /**
+             * Loan Term Years
+             * @description Loan term in years (with loan_apr_pct).
+             */
+            loan_term_years?: number | null;
+            /**
+             * Monthly Bill
+             * @description Average monthly electricity bill in USD. Required unless annual_kwh is given.
+             * @example 150
+             */
+            monthly_bill?: number | null;
+            /**
+             * Offset Pct
+             * @description Share of annual use the system should cover, percent; 100.
+             */
+            offset_pct?: number | null;
+            /**
+             * Panel Watts
+             * @description Panel nameplate in watts; 430.
+             */
+            panel_watts?: number | null;
+            /**
+             * @description Shade on the roof: none, light, moderate or heavy (each adds a loss).
+             * @default none
+             */
+            shade: components["schemas"]["Shade"];
+            /**
+             * Tilt Deg
+             * @description Roof pitch in degrees (0 flat, 90 vertical); 20.
+             */
+            tilt_deg?: number | null;
+            /**
+             * Zip Code
+             * @description US ZIP code (5 digits, ZIP+4 accepted) in the 50 states or DC.
+             * @example 27401
+             */
+            zip_code: string;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
+        };
+        /** IncentiveOut */
+        IncentiveOut: {
+            /** Amount Usd */
+            amount_usd: number;
+            /** Name */
+            name: string;
+        };
+        /**
+         * IncentiveRule
+         * @description One row of the incentives table the estimate was checked against.
+         */
+        IncentiveRule: {
+            /** Applied */
+            applied: boolean;
+            /** Installed From */
+            installed_from: string | null;
+            /** Installed Until */
+            installed_until: string | null;
+            /** Max Usd */
+            max_usd: number | null;
+            /** Name */
+            name: string;
+            /** Note */
+            note: string;
+            /** Percent */
+            percent: number;
+            /** States */
+            states: string[];
+            /** Usd */
+            usd: number;
+            /** Usd Per Watt */
+            usd_per_watt: number;
+        };
+        /**
+         * LeadCreate
+         * @description A homeowner's request for installer quotes, from the lead form.
+         */
+        LeadCreate: {
+            /** Battery Interest */
+            battery_interest?: boolean | null;
+            /**
+             * Consent
+             * @description Must be true: the homeowner agreed to the disclosure.
+             */
+            consent: boolean;
+            /**
+             * Consent Version
+             * @description The `version` of the disclosure shown (GET /leads/consent-disclosure).
+             */
+            consent_version: string;
+            /**
+             * Credit Band
+             * @description excellent 720+, good 680-719, fair 640-679, poor under 640.
+             * @enum {string}
+             */
+            credit_band: "excellent" | "good" | "fair" | "poor";
+            /** Email */
+            email: string;
+            /** First Name */
+            first_name: string;
+            /** Homeowner */
+            homeowner: boolean;
+            /** Last Name */
+            last_name: string;
+            /**
+             * Monthly Bill
+             * @description USD per month.
+             */
+            monthly_bill: number;
+            /**
+             * Phone
+             * @description US phone number; stored as E.164.
+             */
+            phone: string;
+            /**
+             * Property Type
+             * @enum {string}
+             */
+            property_type: "single_family" | "townhouse" | "condo" | "mobile_home" | "multi_family";
+            /**
+             * Roof Type
+             * @enum {string}
+             */
+            roof_type: "asphalt_shingle" | "metal" | "tile" | "flat" | "wood_shake" | "slate" | "other";
+            /**
+             * Shade
+             * @enum {string}
+             */
+            shade: "none" | "light" | "moderate" | "heavy";
+            /** Street Address */
+            street_address?: string | null;
+            /**
+             * Timeline
+             * @enum {string}
+             */
+            timeline: "asap" | "1_3_months" | "3_6_months" | "6_12_months" | "researching";
+            /** Utm Campaign */
+            utm_campaign?: string | null;
+            /** Utm Content */
+            utm_content?: string | null;
+            /** Utm Medium */
+            utm_medium?: string | null;
+            /** Utm Source */
+            utm_source?: string | null;
+            /** Utm Term */
+            utm_term?: string | null;
+            /**
+             * Zip Code
+             * @description 5-digit US ZIP of the home.
+             */
+            zip_code: string;
+        };
+        /** LeadReceipt */
+        LeadReceipt: {
+            /** @description The solar estimate for this home. */
+            estimate: components["schemas"]["Estimate"] | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Qualified
+             * @description False when solar cannot help (renter, very small bill); no installer will be sent this request.
+             */
+            qualified: boolean;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+        };
         /** Liveness */
         Liveness: {
             /**
@@ -92,6 +1509,138 @@ export interface components {
              * @constant
              */
             status: "ok";
+        };
+        /** LoanOut */
+        LoanOut: {
+            /** Apr Pct */
+            apr_pct: number;
+            /** Monthly Payment Usd */
+            monthly_payment_usd: number;
+            /** Principal Usd */
+            principal_usd: number;
+            /** Term Years */
+            term_years: number;
+            /** Total Interest Usd */
+            total_interest_usd: number;
+        };
+        /**
+         * LocationInfo
+         * @description A ZIP's place, weather stations and default electricity rate.
+         */
+        LocationInfo: {
+            /** City */
+            city: string;
+            /** Electricity Rate Usd Per Kwh */
+            electricity_rate_usd_per_kwh: number;
+            /** Lat */
+            lat: number;
+            /** Lon */
+            lon: number;
+            /** Rate Source */
+            rate_source: string;
+            /** State */
+            state: string;
+            /** @description The nearest (heaviest-weighted) station. */
+            station: components["schemas"]["WeatherStation"];
+            /**
+             * Stations
+             * @description All stations blended for this ZIP.
+             */
+            stations: components["schemas"]["WeatherStation"][];
+            /** Zip Code */
+            zip_code: string;
+        };
+        /** LocationOut */
+        LocationOut: {
+            /** City */
+            city: string;
+            /** Lat */
+            lat: number;
+            /** Lon */
+            lon: number;
+            /** State */
+            state: string;
+            /** @description The nearest (heaviest-weighted) station. */
+            station: components["schemas"]["WeatherStation"];
+            /**
+             * Stations
+             * @description All stations blended for this ZIP.
+             */
+            stations: components["schemas"]["WeatherStation"][];
+            /** Zip Code */
+            zip_code: string;
+        };
+        /** LoginRequest */
+        LoginRequest: {
+            /**
+             * Email
+             * @example admin@example.com
+             */
+            email: string;
+            /** Password */
+            password: string;
+        };
+        /** MeOut */
+        MeOut: {
+            /**
+             * Permissions
+             * @description What the role allows, e.g. `pii:read`, `leads:write`, `users:manage`, `audit:read`; the API enforces the same rules.
+             */
+            permissions: string[];
+            session: components["schemas"]["SessionInfo"];
+            user: components["schemas"]["AdminUserOut"];
+        };
+        /** MessageIn */
+        MessageIn: {
+            /**
+             * Content
+             * @description What the homeowner typed. Stored and returned as plain text.
+             */
+            content: string;
+        };
+        /** MessageOut */
+        MessageOut: {
+            /** Content */
+            content: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @description text | question | estimate | consent | faq | hint | closing
+             */
+            kind: string;
+            /**
+             * Meta
+             * @description For `estimate`: the estimate; for `consent`: the disclosure and its version.
+             */
+            meta?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "user" | "assistant";
+            /** Seq */
+            seq: number;
+        };
+        /** PasswordChange */
+        PasswordChange: {
+            /** Current Password */
+            current_password: string;
+            /**
+             * New Password
+             * @description 8 to 128 characters, used exactly as given.
+             */
+            new_password: string;
         };
         /** Readiness */
         Readiness: {
@@ -110,6 +1659,152 @@ export interface components {
              */
             status: "ok" | "degraded" | "unavailable";
         };
+        /**
+         * Role
+         * @enum {string}
+         */
+        Role: "admin" | "manager" | "analyst";
+        /** SessionInfo */
+        SessionInfo: {
+            /**
+             * Access Expires At
+             * Format: date-time
+             */
+            access_expires_at: string;
+            /**
+             * Id
+             * Format: uuid
+             * @description The session (refresh-token family) of this token.
+             */
+            id: string;
+            /** Idle Timeout Seconds */
+            idle_timeout_seconds: number;
+        };
+        /**
+         * Shade
+         * @enum {string}
+         */
+        Shade: "none" | "light" | "moderate" | "heavy";
+        /**
+         * TokenOut
+         * @description An access token for the `Authorization: Bearer` header. The refresh token is set
+         *     as an HttpOnly cookie scoped to `/api/v1/auth`, never in the body.
+         */
+        TokenOut: {
+            /** Access Token */
+            access_token: string;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description When the access token expires.
+             */
+            expires_at: string;
+            /**
+             * Expires In
+             * @description Seconds until the access token expires.
+             */
+            expires_in: number;
+            /**
+             * Idle Timeout Seconds
+             * @description The session ends after this long without a request or refresh.
+             */
+            idle_timeout_seconds: number;
+            /**
+             * Session Expires At
+             * Format: date-time
+             * @description When the session ends however active the user is; sign in again then.
+             */
+            session_expires_at: string;
+            /**
+             * Token Type
+             * @default bearer
+             * @constant
+             */
+            token_type: "bearer";
+            user: components["schemas"]["AdminUserOut"];
+        };
+        /** Transcript */
+        Transcript: {
+            /**
+             * Conversation Id
+             * Format: uuid
+             */
+            conversation_id: string;
+            /** Messages */
+            messages: components["schemas"]["TranscriptMessage"][];
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Status */
+            status: string;
+        };
+        /** TranscriptMessage */
+        TranscriptMessage: {
+            /**
+             * Content
+             * @description PII scrubbed for analysts.
+             */
+            content: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Meta */
+            meta: {
+                [key: string]: unknown;
+            };
+            /**
+             * Role
+             * @description `user`, `assistant` or `system`.
+             */
+            role: string;
+            /** Seq */
+            seq: number;
+        };
+        /** TurnOut */
+        TurnOut: {
+            /**
+             * Messages
+             * @description The advisor's new messages.
+             */
+            messages: components["schemas"]["MessageOut"][];
+            state: components["schemas"]["ConversationState"];
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+        };
+        /** WeatherStation */
+        WeatherStation: {
+            /** Distance Km */
+            distance_km: number;
+            /** Name */
+            name: string;
+            /** State */
+            state: string;
+            /**
+             * Usaf
+             * @description USAF id of the NREL TMY3 station.
+             */
+            usaf: string;
+            /**
+             * Weight
+             * @description Share of the site's climate taken from this station.
+             */
+            weight: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -119,6 +1814,1384 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "admin_audit-list_audit_log": {
+        parameters: {
+            query?: {
+                /** @description Only this admin user. */
+                actor_id?: string | null;
+                /** @description Only this actor email (exact). */
+                actor_email?: string | null;
+                /** @description An action (`lead.update`) or a whole family (`lead`). Known actions: `auth.login`, `auth.login_failed`, `auth.login_locked`, `auth.logout`, `auth.password_changed`, `auth.refresh_reuse_detected`, `lead.export`, `lead.update`, `user.create`, `user.update`. */
+                action?: string | null;
+                /** @description e.g. `lead`, `admin_user`. */
+                target_type?: string | null;
+                target_id?: string | null;
+                /** @description At or after (ISO 8601 with offset). */
+                since?: string | null;
+                /** @description Before (ISO 8601 with offset). */
+                until?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_conversations-list_conversations": {
+        parameters: {
+            query?: {
+                /** @description Any of these statuses. */
+                status?: ("active" | "completed" | "ended")[] | null;
+                /** @description `guided` or `llm`. */
+                agent?: string | null;
+                /** @description Only chats that became (or did not become) a lead. */
+                has_lead?: boolean | null;
+                /** @description Only chats of this lead. */
+                lead_id?: string | null;
+                created_from?: string | null;
+                created_to?: string | null;
+                sort?: "-created_at" | "created_at";
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminConversationPage"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_conversations-get_conversation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminConversationDetail"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_leads-list_leads": {
+        parameters: {
+            query?: {
+                /** @description `-created_at` (newest first, default), `created_at`, `-score`, `score`. */
+                sort?: "-created_at" | "created_at" | "-score" | "score";
+                /** @description From `next_cursor`. */
+                cursor?: string | null;
+                limit?: number;
+                /** @description Any of these statuses. */
+                status?: ("new" | "unqualified" | "sold" | "returned")[] | null;
+                /** @description Any of these tiers. */
+                tier?: ("A" | "B" | "C")[] | null;
+                /** @description Any of these two-letter states. */
+                state?: string[] | null;
+                /** @description `chat` or `form`. */
+                source?: ("chat" | "form")[] | null;
+                /** @description A ZIP or ZIP prefix (`85` is every 85xxx). */
+                zip_code?: string | null;
+                /** @description Created at or after (ISO 8601 with offset). */
+                created_from?: string | null;
+                /** @description Created before (ISO 8601 with offset). */
+                created_to?: string | null;
+                /** @description Text search. Analysts: first name, city, ZIP, id. Managers and admins also: last name, email, phone, street address. */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminLeadPage"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_leads-export_leads_csv": {
+        parameters: {
+            query?: {
+                /** @description `-created_at` (newest first, default), `created_at`, `-score`, `score`. */
+                sort?: "-created_at" | "created_at" | "-score" | "score";
+                /** @description Any of these statuses. */
+                status?: ("new" | "unqualified" | "sold" | "returned")[] | null;
+                /** @description Any of these tiers. */
+                tier?: ("A" | "B" | "C")[] | null;
+                /** @description Any of these two-letter states. */
+                state?: string[] | null;
+                /** @description `chat` or `form`. */
+                source?: ("chat" | "form")[] | null;
+                /** @description A ZIP or ZIP prefix (`85` is every 85xxx). */
+                zip_code?: string | null;
+                /** @description Created at or after (ISO 8601 with offset). */
+                created_from?: string | null;
+                /** @description Created before (ISO 8601 with offset). */
+                created_to?: string | null;
+                /** @description Text search. Analysts: first name, city, ZIP, id. Managers and admins also: last name, email, phone, street address. */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV, one lead per row, streamed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_leads-get_lead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminLeadDetail"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_leads-update_lead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminLeadUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminLeadDetail"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_users-list_users": {
+        parameters: {
+            query?: {
+                /** @description Only this role. */
+                role?: components["schemas"]["Role"] | null;
+                /** @description Only active (or disabled) users. */
+                is_active?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserList"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_users-create_user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminUserCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_users-get_user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_users-update_user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminUserUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "auth-login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "auth-logout": {
+        parameters: {
+            query?: {
+                /** @description Also end every other session of this user. */
+                everywhere?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The HttpOnly refresh cookie set by sign-in; browsers send it themselves. */
+                aurum_refresh?: string | null;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "auth-me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "auth-change_password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "auth-refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The HttpOnly refresh cookie set by sign-in; browsers send it themselves. */
+                aurum_refresh?: string | null;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "conversations-start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ConversationCreate"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationCreated"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "conversations-resume": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The token returned when the chat began. */
+                "X-Conversation-Token"?: string | null;
+            };
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "conversations-send_message": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The token returned when the chat began. */
+                "X-Conversation-Token"?: string | null;
+            };
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageIn"];
+            };
+        };
+        responses: {
+            /** @description The advisor's reply; with `Accept: text/event-stream`, streamed as server-sent events: `delta` ({index, text}) chunks, then `state` ({messages, state}), then `done`. A failure mid-stream sends `error` ({"error": {code, message, details}, "status": <the HTTP status it stands for>}). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TurnOut"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "leads-create_lead": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per form submission (a UUID): retries with the same key and body return the first result; never two leads. */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadReceipt"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "leads-consent_disclosure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentDisclosure"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "solar-create_estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EstimateInput"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Estimate"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "solar-get_location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description US ZIP code. */
+                zip_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationInfo"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "health-liveness": {
         parameters: {
             query?: never;

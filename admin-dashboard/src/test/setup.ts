@@ -3,6 +3,13 @@ import "@testing-library/jest-dom/vitest";
 import { cleanup } from "@testing-library/react";
 import { afterEach, beforeEach, vi } from "vitest";
 
+import { apiClient } from "@/api/client";
+import { authMiddleware } from "@/features/auth/auth-middleware";
+import { session } from "@/features/auth/session";
+
+// Wired as in src/main.tsx, so pages under test send the bearer token and refresh on a 401.
+apiClient.use(authMiddleware);
+
 // Tests never touch the network: a test that needs the API stubs `fetch` itself (see `stubFetch`).
 beforeEach(() => {
   vi.stubGlobal(
@@ -15,4 +22,7 @@ beforeEach(() => {
 
 afterEach(() => {
   cleanup();
+  session.reset();
+  // The scripts' tests run in Node, which has no web storage.
+  if (typeof localStorage !== "undefined") localStorage.clear();
 });

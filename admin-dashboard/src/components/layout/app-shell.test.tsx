@@ -9,7 +9,7 @@ beforeEach(() => {
 
 describe("AppShell", () => {
   it("renders the banner, main navigation and main landmarks", async () => {
-    renderRoute("/");
+    renderRoute("/", { as: "admin" });
 
     expect(await screen.findByRole("heading", { level: 1, name: "Overview" })).toBeInTheDocument();
     const banner = screen.getByRole("banner");
@@ -19,7 +19,7 @@ describe("AppShell", () => {
   });
 
   it("offers a skip link to the main content as the first focus stop", async () => {
-    const { user } = renderRoute("/");
+    const { user } = renderRoute("/", { as: "admin" });
     await screen.findByRole("heading", { level: 1, name: "Overview" });
 
     await user.tab();
@@ -29,7 +29,7 @@ describe("AppShell", () => {
   });
 
   it("shows the environment the build was made for", async () => {
-    renderRoute("/");
+    renderRoute("/", { as: "admin" });
     const banner = screen.getByRole("banner");
 
     expect(within(banner).getByText("staging")).toBeInTheDocument();
@@ -38,23 +38,37 @@ describe("AppShell", () => {
   });
 
   it("marks the current page in the navigation", async () => {
-    renderRoute("/");
+    renderRoute("/", { as: "admin" });
     await screen.findByRole("heading", { level: 1, name: "Overview" });
 
     const nav = screen.getByRole("navigation", { name: "Main" });
     expect(within(nav).getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "page");
   });
 
-  it("lists only pages that exist", async () => {
-    renderRoute("/");
+  it.each([
+    ["admin", ["Overview", "Leads", "Conversations", "Users", "Audit log"]],
+    ["manager", ["Overview", "Leads", "Conversations"]],
+    ["analyst", ["Overview", "Leads", "Conversations"]],
+  ] as const)("shows a signed-in %s only the pages their role may open", async (role, titles) => {
+    renderRoute("/", { as: role });
     await screen.findByRole("heading", { level: 1, name: "Overview" });
 
     const links = within(screen.getByRole("navigation", { name: "Main" })).getAllByRole("link");
-    expect(links.map((link) => link.textContent)).toEqual(["Overview"]);
+    expect(links.map((link) => link.textContent)).toEqual(titles);
+  });
+
+  it("shows who is signed in, as which role, with a way to sign out", async () => {
+    renderRoute("/", { as: "manager" });
+    await screen.findByRole("heading", { level: 1, name: "Overview" });
+
+    const banner = screen.getByRole("banner");
+    expect(banner).toHaveTextContent("Signed in as manager@example.com");
+    expect(banner).toHaveTextContent("Role: Manager");
+    expect(within(banner).getByRole("button", { name: "Sign out" })).toBeInTheDocument();
   });
 
   it("opens and closes the small-screen menu, returning focus to its button on Escape", async () => {
-    const { user } = renderRoute("/");
+    const { user } = renderRoute("/", { as: "admin" });
     await screen.findByRole("heading", { level: 1, name: "Overview" });
     const menuButton = screen.getByRole("button", { name: "Menu" });
     expect(menuButton).toHaveAttribute("aria-expanded", "false");
@@ -64,6 +78,7 @@ describe("AppShell", () => {
     expect(menuButton).toHaveAttribute("aria-expanded", "true");
 
     await user.tab(); // the app name link
+    await user.tab(); // "Sign out"
     await user.tab();
     expect(within(screen.getByRole("navigation", { name: "Main" })).getByRole("link", { name: "Overview" })).toHaveFocus();
     await user.keyboard("{Escape}");
@@ -72,7 +87,7 @@ describe("AppShell", () => {
   });
 
   it("closes the small-screen menu after choosing a page", async () => {
-    const { user } = renderRoute("/somewhere-else");
+    const { user } = renderRoute("/somewhere-else", { as: "admin" });
     await screen.findByRole("heading", { level: 1, name: "Page not found" });
     const menuButton = screen.getByRole("button", { name: "Menu" });
 

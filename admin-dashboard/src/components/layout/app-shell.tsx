@@ -2,9 +2,10 @@ import { useEffect, useRef, useState } from "react";
 import { Outlet, useLocation, useNavigation } from "react-router";
 
 import { config } from "@/config";
+import { useCurrentUser } from "@/features/auth/use-session";
 import { cn } from "@/lib/utils";
 
-import { navigation } from "./nav-config";
+import { navigation, navItemsForRole } from "./nav-config";
 import { SidebarNav } from "./sidebar-nav";
 import { TopBar } from "./top-bar";
 
@@ -14,6 +15,7 @@ const MAIN_CONTENT_ID = "main-content";
 /**
  * The frame around every page: skip link, top bar (banner), sidebar (navigation) and the
  * page itself (main). Below the `md` breakpoint the sidebar folds behind the menu button.
+ * Rendered only for a signed-in user (under `RequireAuth`).
  */
 export function AppShell() {
   const location = useLocation();
@@ -36,9 +38,9 @@ export function AppShell() {
     };
   }, [navOpen]);
 
-  // Everyone sees every entry until sign-in lands and gives the shell a role to filter by
-  // (`navItemsForRole`); today every entry is open to all roles anyway.
-  const items = navigation;
+  const user = useCurrentUser();
+  // Only what the role may open; the routes guard the rest (`RequireRole`), the API all of it.
+  const items = navItemsForRole(navigation, user.role);
 
   return (
     <div className="flex min-h-dvh flex-col">
@@ -57,6 +59,7 @@ export function AppShell() {
           setNavOpenAt(navOpen ? null : location.key);
         }}
         menuButtonRef={menuButtonRef}
+        user={user}
       />
       <div className="relative flex flex-1">
         <div

@@ -1,4 +1,4 @@
-import { LayoutDashboard, type LucideIcon } from "lucide-react";
+import { ClipboardList, LayoutDashboard, MessagesSquare, ScrollText, Users, type LucideIcon } from "lucide-react";
 
 import { ROLES, type Role } from "@/features/auth/roles";
 
@@ -14,11 +14,16 @@ export interface NavItem {
 }
 
 /**
- * The sidebar, in order. A page gets an entry when its route exists, never before:
- * Leads, Conversations, Partners, Analytics, Users and Audit log join as they land.
+ * The sidebar, in order. A page gets an entry when its route exists, never before
+ * (Partners and Analytics join as they land). The roles match the API's rules and the
+ * route guards in `src/routes/index.tsx`.
  */
 export const navigation: readonly NavItem[] = [
   { title: "Overview", to: "/", icon: LayoutDashboard, roles: ROLES, end: true },
+  { title: "Leads", to: "/leads", icon: ClipboardList, roles: ROLES },
+  { title: "Conversations", to: "/conversations", icon: MessagesSquare, roles: ROLES },
+  { title: "Users", to: "/users", icon: Users, roles: ["admin"] },
+  { title: "Audit log", to: "/audit-log", icon: ScrollText, roles: ["admin"] },
 ];
 
 export function navItemsForRole(items: readonly NavItem[], role: Role): NavItem[] {

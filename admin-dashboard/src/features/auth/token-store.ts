@@ -1,7 +1,7 @@
 /**
  * The access token lives in memory only: never localStorage or sessionStorage, where any
  * injected script could read it. A reload forgets it; the HttpOnly refresh cookie is what
- * restores a session (once the auth endpoints exist).
+ * restores a session (`session.ts`).
  *
  * `subscribe` + `getAccessToken` fit React's `useSyncExternalStore`.
  */

@@ -1,0 +1,1 @@
+export { ConversationDetailPage as Component } from "@/features/conversations/conversation-detail-page";

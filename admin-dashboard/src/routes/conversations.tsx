@@ -1,0 +1,1 @@
+export { ConversationsPage as Component } from "@/features/conversations/conversations-page";

@@ -1,0 +1,1 @@
+export { LeadsPage as Component } from "@/features/leads/leads-page";
