@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import StreamingResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.conversation import service
 from app.conversation.models import Conversation, Message
@@ -134,19 +135,22 @@ async def send_message(
     """Send the homeowner's message and get the advisor's reply (JSON or a stream)."""
     advisor = request.app.state.advisor
     client = _client(request)
-    wants_stream = "text/event-stream" in request.headers.get("accept", "")
 
-    if not wants_stream:
-        conversation = await service.get_authorized(session, conversation_id, token)
+    async def take_turn(turn_session: AsyncSession, on_delta: Any = None) -> TurnOut:
+        conversation = await service.get_authorized(turn_session, conversation_id, token)
         rows = await service.run_turn(
-            session,
+            turn_session,
             conversation,
             body.content,
             agent=advisor.respond_for(conversation),
             tools=advisor.tools,
             client=client,
+            on_delta=on_delta,
         )
         return TurnOut(messages=_messages(rows), state=_state(conversation))
+
+    if "text/event-stream" not in request.headers.get("accept", ""):
+        return await take_turn(session)
 
     # Authorise before the stream starts, so a bad id or token is a plain 404.
     await service.get_authorized(session, conversation_id, token)
@@ -160,19 +164,7 @@ async def send_message(
         async def work() -> None:
             try:
                 async with session_factory() as turn_session:
-                    conversation = await service.get_authorized(
-                        turn_session, conversation_id, token
-                    )
-                    rows = await service.run_turn(
-                        turn_session,
-                        conversation,
-                        body.content,
-                        agent=advisor.respond_for(conversation),
-                        tools=advisor.tools,
-                        client=client,
-                        on_delta=sink,
-                    )
-                    payload = TurnOut(messages=_messages(rows), state=_state(conversation))
+                    payload = await take_turn(turn_session, sink)
                 # Committed: only now tell the client the turn happened.
                 await queue.put(("state", payload))
             except AppError as exc:

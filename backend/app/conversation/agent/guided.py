@@ -186,15 +186,7 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
         except Exception:  # never invent a number: say nothing rather than guess
             logger.exception("solar estimate failed", extra={"zip_code": state.slots["zip_code"]})
         else:
-            updated = state.estimate is not None
-            state.estimate = estimate
-            messages.append(
-                OutgoingMessage(
-                    policy.describe_estimate(estimate, updated=updated),
-                    kind="estimate",
-                    meta={"estimate": estimate},
-                )
-            )
+            messages.append(policy.show_estimate(state, estimate))
 
     if awaiting == "consent" and "consent" in extraction.values:
         if extraction.values["consent"] is True and not policy.missing_fields(state.slots):

@@ -386,15 +386,7 @@ class LLMAgent:
             if not (state.slots.get("zip_code") and state.slots.get("monthly_bill")):
                 return {"error": "record zip_code and monthly_bill first"}, None
             estimate = tools.estimate(state.slots)
-            updated = state.estimate is not None
-            state.estimate = estimate
-            extras.append(
-                OutgoingMessage(
-                    policy.describe_estimate(estimate, updated=updated),
-                    kind="estimate",
-                    meta={"estimate": estimate},
-                )
-            )
+            extras.append(policy.show_estimate(state, estimate))
             return {"shown_to_homeowner": True, "estimate": estimate}, None
         if call.name == "submit_lead":
             missing = policy.missing_fields(state.slots)

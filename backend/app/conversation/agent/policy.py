@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from app.conversation.agent.base import AgentState, OutgoingMessage
 from app.leads.consent import CONSENT_DISCLOSURE, MAX_SHARED_BUYERS
 
 # The order the advisor asks in. ZIP, ownership and bill come first: renters learn
@@ -180,6 +181,15 @@ def describe_estimate(estimate: Mapping[str, Any], *, updated: bool = False) -> 
         f"({panels} panels) would produce about {production:,.0f} kWh a year, around "
         f"{offset:.0f}% of the electricity you use. {cost}, save about {money(year1)} in "
         f"the first year and {money(lifetime)} over 25 years, {payback_text}."
+    )
+
+
+def show_estimate(state: AgentState, estimate: dict[str, Any]) -> OutgoingMessage:
+    """Make ``estimate`` the conversation's current one and the message that shows it."""
+    updated = state.estimate is not None
+    state.estimate = estimate
+    return OutgoingMessage(
+        describe_estimate(estimate, updated=updated), kind="estimate", meta={"estimate": estimate}
     )
 
 
