@@ -721,23 +721,21 @@ export interface components {
              * Score Factors
              * @description How the score was reached.
              */
-            score_factors: {
-                [key: string]: unknown;
-            }[];
+            score_factors: components["schemas"]["ScoreFactor"][];
             /** Shade */
             shade: string;
             /**
              * Source
-             * @description `chat` or `form`.
+             * @enum {string}
              */
-            source: string;
+            source: "chat" | "form";
             /** State */
             state: string;
             /**
              * Status
-             * @description `new`, `unqualified`, `sold` or `returned`.
+             * @enum {string}
              */
-            status: string;
+            status: "new" | "unqualified" | "sold" | "returned";
             /**
              * Street Address
              * @description `*** (hidden)` for analysts.
@@ -750,9 +748,9 @@ export interface components {
             submission_count: number;
             /**
              * Tier
-             * @description `A`, `B` or `C`.
+             * @enum {string}
              */
-            tier: string;
+            tier: "A" | "B" | "C";
             /** Timeline */
             timeline: string;
             /**
@@ -831,16 +829,16 @@ export interface components {
             score: number;
             /**
              * Source
-             * @description `chat` or `form`.
+             * @enum {string}
              */
-            source: string;
+            source: "chat" | "form";
             /** State */
             state: string;
             /**
              * Status
-             * @description `new`, `unqualified`, `sold` or `returned`.
+             * @enum {string}
              */
-            status: string;
+            status: "new" | "unqualified" | "sold" | "returned";
             /**
              * Submission Count
              * @description How many times the homeowner asked (dedupe).
@@ -848,9 +846,9 @@ export interface components {
             submission_count: number;
             /**
              * Tier
-             * @description `A`, `B` or `C`.
+             * @enum {string}
              */
-            tier: string;
+            tier: "A" | "B" | "C";
             /** Timeline */
             timeline: string;
             /**
@@ -1664,6 +1662,28 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "manager" | "analyst";
+        /**
+         * ScoreFactor
+         * @description One factor of a lead's score (see app/leads/scoring.py).
+         */
+        ScoreFactor: {
+            /**
+             * Factor
+             * @description ownership, property_type, monthly_bill, credit, ...
+             */
+            factor: string;
+            /** Max Points */
+            max_points: number;
+            /** Points */
+            points: number;
+            /** Reason */
+            reason: string;
+            /**
+             * Value
+             * @description The homeowner's answer this factor scored.
+             */
+            value: unknown;
+        };
         /** SessionInfo */
         SessionInfo: {
             /**
@@ -1758,9 +1778,9 @@ export interface components {
             };
             /**
              * Role
-             * @description `user`, `assistant` or `system`.
+             * @enum {string}
              */
-            role: string;
+            role: "user" | "assistant" | "system";
             /** Seq */
             seq: number;
         };

@@ -30,6 +30,7 @@ from app.conversation.models import Conversation, Message
 from app.core.config import Settings
 from app.core.security import create_access_token, hash_password, hash_token, new_refresh_token
 from app.leads.models import ConsentRecord, Lead
+from app.leads.scoring import score_lead
 
 PREFIXES = ("/api/v1/admin", "/api/v1/auth")  # the guarded part of the API
 PASSWORD = "correct horse battery"
@@ -203,13 +204,23 @@ def lead_fields(**overrides: Any) -> dict[str, Any]:
         "timeline": "1_3_months",
         "battery_interest": None,
         "estimate": {"system_size_kw": 7.2, "location": {"state": "AZ", "zip_code": "85004"}},
-        "score": 72,
-        "tier": "B",
-        "score_factors": [{"factor": "bill", "points": 20, "detail": "USD 210 a month"}],
         "utm": {"utm_source": "google"},
         "submission_count": 1,
     }
     fields.update(overrides)
+    # Score as the app does, so factors and score agree; tests may still pin either.
+    scored = score_lead(
+        homeowner=fields["homeowner"],
+        property_type=fields["property_type"],
+        monthly_bill_usd=fields["monthly_bill_cents"] / 100,
+        credit_band=fields["credit_band"],
+        shade=fields["shade"],
+        roof_type=fields["roof_type"],
+        timeline=fields["timeline"],
+    )
+    fields.setdefault("score", scored.score)
+    fields.setdefault("tier", scored.tier)
+    fields.setdefault("score_factors", scored.factors_json())
     return fields
 
 

@@ -23,10 +23,10 @@ class AdminLeadSummary(BaseModel):
     id: uuid.UUID
     created_at: datetime
     updated_at: datetime
-    status: str = Field(description="`new`, `unqualified`, `sold` or `returned`.")
-    source: str = Field(description="`chat` or `form`.")
+    status: LeadStatus
+    source: LeadSource
     score: int = Field(ge=0, le=100)
-    tier: str = Field(description="`A`, `B` or `C`.")
+    tier: LeadTier
     first_name: str
     last_name: str = Field(description="Masked for analysts (`D.`).")
     email: str = Field(description="Masked for analysts (`j***@e***.com`).")
@@ -39,6 +39,16 @@ class AdminLeadSummary(BaseModel):
     timeline: str
     submission_count: int = Field(description="How many times the homeowner asked (dedupe).")
     pii_masked: bool = Field(description="True when contact details are masked (analysts).")
+
+
+class ScoreFactor(BaseModel):
+    """One factor of a lead's score (see app/leads/scoring.py)."""
+
+    factor: str = Field(description="ownership, property_type, monthly_bill, credit, ...")
+    value: Any = Field(description="The homeowner's answer this factor scored.")
+    points: int
+    max_points: int
+    reason: str
 
 
 class ConsentOut(BaseModel):
@@ -56,7 +66,7 @@ class ConsentOut(BaseModel):
 
 class TranscriptMessage(BaseModel):
     seq: int
-    role: str = Field(description="`user`, `assistant` or `system`.")
+    role: Literal["user", "assistant", "system"]
     content: str = Field(description="PII scrubbed for analysts.")
     meta: dict[str, Any]
     created_at: datetime
@@ -77,7 +87,7 @@ class AdminLeadDetail(AdminLeadSummary):
     credit_band: str
     battery_interest: bool | None
     estimate: dict[str, Any] | None = Field(description="The estimate shown when it was made.")
-    score_factors: list[dict[str, Any]] = Field(description="How the score was reached.")
+    score_factors: list[ScoreFactor] = Field(description="How the score was reached.")
     unqualified_reason: str | None
     utm: dict[str, Any]
     notes: str | None = Field(description="Internal notes (PII scrubbed for analysts).")
