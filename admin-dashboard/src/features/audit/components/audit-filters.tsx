@@ -1,6 +1,6 @@
 import { useId, useState, type SubmitEvent } from "react";
 
-import { Button } from "@/components/ui/button";
+import { FilterActions } from "@/components/filter-actions";
 import { FieldHint, Input, Label } from "@/components/ui/field";
 
 import { EMPTY_FILTERS, isValidAction, KNOWN_ACTIONS, KNOWN_TARGET_TYPES, type AuditFilters } from "../api/audit";
@@ -123,17 +123,11 @@ export function AuditFiltersForm({ filters, onApply }: { filters: AuditFilters; 
           />
         </div>
       </div>
-      <div className="flex flex-wrap gap-2">
-        <Button type="submit">Apply filters</Button>
-        <Button
-          variant="outline"
-          onClick={() => {
-            onApply(EMPTY_FILTERS);
-          }}
-        >
-          Clear filters
-        </Button>
-      </div>
+      <FilterActions
+        onClear={() => {
+          onApply(EMPTY_FILTERS);
+        }}
+      />
     </form>
   );
 }

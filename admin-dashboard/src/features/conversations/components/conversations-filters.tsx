@@ -1,6 +1,6 @@
 import { useId, useState, type SubmitEvent } from "react";
 
-import { Button } from "@/components/ui/button";
+import { FilterActions } from "@/components/filter-actions";
 import { CheckboxGroup } from "@/components/ui/checkbox-group";
 import { Input, Label, Select } from "@/components/ui/field";
 
@@ -104,17 +104,11 @@ export function ConversationsFilters({ filters, onApply }: { filters: Conversati
           </div>
         </div>
       </div>
-      <div className="flex flex-wrap gap-2">
-        <Button type="submit">Apply filters</Button>
-        <Button
-          variant="outline"
-          onClick={() => {
-            onApply(EMPTY_FILTERS);
-          }}
-        >
-          Clear filters
-        </Button>
-      </div>
+      <FilterActions
+        onClear={() => {
+          onApply(EMPTY_FILTERS);
+        }}
+      />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useId, useState, type SubmitEvent } from "react";
 
-import { Button } from "@/components/ui/button";
+import { FilterActions } from "@/components/filter-actions";
 import { CheckboxGroup } from "@/components/ui/checkbox-group";
 import { FieldHint, Input, Label } from "@/components/ui/field";
 
@@ -142,17 +142,11 @@ export function LeadsFilters({ filters, onApply, searchHint }: LeadsFiltersProps
           }}
         />
       </div>
-      <div className="flex flex-wrap gap-2">
-        <Button type="submit">Apply filters</Button>
-        <Button
-          variant="outline"
-          onClick={() => {
-            onApply(EMPTY_FILTERS);
-          }}
-        >
-          Clear filters
-        </Button>
-      </div>
+      <FilterActions
+        onClear={() => {
+          onApply(EMPTY_FILTERS);
+        }}
+      />
     </form>
   );
 }
