@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.conversation.agent import guided
-from app.conversation.agent.base import AdvisorTools, AgentState, AgentTurn
+from app.conversation.agent.base import AdvisorTools, Agent, AgentState, AgentTurn, DeltaSink
 from app.conversation.models import Conversation
-from app.conversation.service import Agent, DeltaSink
 from app.core.config import Settings
 from app.solar.engine import SolarConfig, UnknownZip, estimate, lookup_location
 from app.solar.schemas import EstimateInput, Shade

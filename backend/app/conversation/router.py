@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +26,7 @@ from app.conversation.schemas import (
 from app.core.clientip import client_ip
 from app.core.db import SessionDep, SessionFactoryDep
 from app.core.errors import AppError, Conflict, NotFound, ValidationFailed, error_payload, responses
+from app.core.sse import SSE_HEADERS, sse_event
 
 logger = logging.getLogger("aurum.conversation")
 
@@ -104,10 +103,6 @@ async def resume(
         messages=_messages(rows),
         state=_state(conversation),
     )
-
-
-def _sse(event: str, data: Any) -> bytes:
-    return f"event: {event}\ndata: {json.dumps(jsonable_encoder(data))}\n\n".encode()
 
 
 @router.post(
@@ -189,8 +184,8 @@ async def send_message(
         task = asyncio.create_task(work())
         try:
             while (item := await queue.get()) is not None:
-                yield _sse(*item)
-            yield _sse("done", {})
+                yield sse_event(*item)
+            yield sse_event("done", {})
         finally:
             if not task.done():
                 _inflight.add(task)
@@ -199,5 +194,5 @@ async def send_message(
     return StreamingResponse(
         events(),
         media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        headers=SSE_HEADERS,
     )

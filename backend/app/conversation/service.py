@@ -12,7 +12,6 @@ import hmac
 import logging
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.conversation.agent import guided
-from app.conversation.agent.base import AdvisorTools, AgentState, AgentTurn, OutgoingMessage
+from app.conversation.agent.base import (
+    AdvisorTools,
+    Agent,
+    AgentState,
+    AgentTurn,
+    DeltaSink,
+    OutgoingMessage,
+    chunk_text,
+)
 from app.conversation.models import Conversation, Message
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
@@ -30,9 +37,6 @@ from app.leads.service import ConsentEvidence, LeadDetails, submit_lead
 logger = logging.getLogger("aurum.conversation")
 
 MAX_MESSAGES_PER_CONVERSATION = 400
-
-DeltaSink = Callable[[int, str], Awaitable[None]]
-Agent = Callable[[AgentState, str, AdvisorTools, DeltaSink | None], Awaitable[AgentTurn]]
 
 
 @dataclass(frozen=True)
@@ -234,12 +238,3 @@ async def run_turn(
             for chunk in chunk_text(row.content):
                 await on_delta(index, chunk)
     return rows
-
-
-def chunk_text(text: str, words_per_chunk: int = 4) -> list[str]:
-    """Split a reply into small word groups for streaming (joined, they equal the text)."""
-    words = text.split(" ")
-    return [
-        " ".join(words[i : i + words_per_chunk]) + (" " if i + words_per_chunk < len(words) else "")
-        for i in range(0, len(words), words_per_chunk)
-    ]

@@ -16,7 +16,7 @@ from app.leads.schemas import ConsentDisclosure, LeadCreate, LeadReceipt
 from app.leads.service import ConsentEvidence, LeadDetails, submit_lead
 from app.solar.engine import estimate, lookup_location
 from app.solar.router import SolarConfigDep
-from app.solar.schemas import EstimateInput, Shade
+from app.solar.schemas import EstimateInput
 
 router = APIRouter(prefix="/leads", tags=["leads"])
 
@@ -70,9 +70,7 @@ async def create_lead(
 
     location = lookup_location(body.zip_code)
     snapshot = estimate(
-        EstimateInput(
-            zip_code=body.zip_code, monthly_bill=body.monthly_bill, shade=Shade(body.shade)
-        ),
+        EstimateInput(zip_code=body.zip_code, monthly_bill=body.monthly_bill, shade=body.shade),
         solar_config,
     ).model_dump(mode="json")
     outcome = await submit_lead(

@@ -8,24 +8,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.conversation.agent.nlu import (
+from app.leads.fields import (
     MAX_MONTHLY_BILL_USD,
+    MAX_NAME_LENGTH,
+    NAME_PATTERN,
+    CreditBand,
+    PropertyType,
+    RoofType,
+    Shade,
+    Timeline,
     normalize_email,
     normalize_phone,
 )
 from app.solar.schemas import Estimate
-
-PropertyType = Literal["single_family", "townhouse", "condo", "mobile_home", "multi_family"]
-RoofType = Literal["asphalt_shingle", "metal", "tile", "flat", "wood_shake", "slate", "other"]
-Shade = Literal["none", "light", "moderate", "heavy"]
-CreditBand = Literal["excellent", "good", "fair", "poor"]
-Timeline = Literal["asap", "1_3_months", "3_6_months", "6_12_months", "researching"]
-
-NAME_PATTERN = r"^[^\W\d_](?:[^\W\d_]|['\u2019\-. ])*$"
 
 
 class UtmFields(BaseModel):
@@ -57,8 +55,8 @@ class LeadCreate(UtmFields):
         description="excellent 720+, good 680-719, fair 640-679, poor under 640."
     )
     timeline: Timeline
-    first_name: str = Field(min_length=1, max_length=50, pattern=NAME_PATTERN)
-    last_name: str = Field(min_length=1, max_length=50, pattern=NAME_PATTERN)
+    first_name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH, pattern=NAME_PATTERN)
+    last_name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH, pattern=NAME_PATTERN)
     email: str = Field(max_length=254)
     phone: str = Field(max_length=32, description="US phone number; stored as E.164.")
     street_address: str | None = Field(default=None, max_length=200)

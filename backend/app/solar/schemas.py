@@ -8,21 +8,14 @@ entry point other domains use: ``estimate(EstimateInput(...)) -> Estimate``. An
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-#: Above these a request is not a home: about 20x the US average residential use.
-MAX_MONTHLY_BILL_USD = 3000.0
+from app.leads.fields import MAX_MONTHLY_BILL_USD, Shade
+
+#: Above this a request is not a home: about 20x the US average residential use.
 MAX_ANNUAL_KWH = 250_000.0
-
-
-class Shade(StrEnum):
-    NONE = "none"
-    LIGHT = "light"
-    MODERATE = "moderate"
-    HEAVY = "heavy"
 
 
 class EstimateInput(BaseModel):

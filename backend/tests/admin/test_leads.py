@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.admin.leads import service as leads_service
-from app.admin.leads.export import safe_cell
 from app.admin.models import AuditLog
+from app.core.csv_export import safe_cell
 from app.leads.models import Lead
 from tests.admin.fixtures import FakeClock
 

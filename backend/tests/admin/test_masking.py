@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.admin import masking
+from app.core import masking
 
 
 def test_examples() -> None:

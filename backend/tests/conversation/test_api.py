@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.conversation.agent import policy
-from app.conversation.agent.nlu import understand
 from app.conversation.models import Conversation, Message
+from app.conversation.nlu import understand
 from app.leads.consent import CONSENT_DISCLOSURE, CONSENT_VERSION
 from app.leads.models import ConsentRecord, Lead
 from tests.conversation.chat import HAPPY_PATH, Chat

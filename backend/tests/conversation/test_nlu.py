@@ -9,25 +9,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.conversation.agent import vocabulary
-from app.conversation.agent.nlu import (
-    AWAITABLE,
+from app.conversation.agent.policy import QUICK_REPLIES
+from app.conversation.nlu import AWAITABLE, FIELDS, INTENTS, Extraction, understand, vocabulary
+from app.leads.fields import (
     CREDIT_BANDS,
-    FIELDS,
-    INTENTS,
     MAX_MONTHLY_BILL_USD,
     MIN_MONTHLY_BILL_USD,
     PROPERTY_TYPES,
     ROOF_TYPES,
     SHADE_LEVELS,
     TIMELINES,
-    Extraction,
     credit_band_from_score,
     normalize_email,
     normalize_phone,
-    understand,
 )
-from app.conversation.agent.policy import QUICK_REPLIES
 
 KNOWN_ZIPS = frozenset(
     {"85004", "85016", "10001", "94103", "60601", "33101", "02139", "98101", "20001"}
@@ -352,10 +347,10 @@ VALUE_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     ),
     # email
     ("jane@example.com", "email", {"email": "jane@example.com"}),
-    ("my email is JANE@Example.COM", None, {"email": "JANE@example.com"}),
+    ("my email is JANE@Example.COM", None, {"email": "jane@example.com"}),
     ("email: jane.doe+solar@gmail.com.", None, {"email": "jane.doe+solar@gmail.com"}),
     ("jane at gmail dot com", "email", {"email": "jane@gmail.com"}),
-    ("JANE.DOE@GMAIL.COM", "email", {"email": "JANE.DOE@gmail.com"}),
+    ("JANE.DOE@GMAIL.COM", "email", {"email": "jane.doe@gmail.com"}),
     ("<jane@example.com>", "email", {"email": "jane@example.com"}),
     # phone
     ("(602) 555-0142", "phone", {"phone": "+16025550142"}),
@@ -737,7 +732,7 @@ def test_normalize_phone(text: str, expected: str | None) -> None:
 
 EMAIL_CASES = [
     ("jane@example.com", "jane@example.com"),
-    ("JANE@Example.COM", "JANE@example.com"),
+    ("JANE@Example.COM", "jane@example.com"),
     ("  jane.doe+solar@gmail.com ", "jane.doe+solar@gmail.com"),
     ("jane@", None),
     ("jane@gmail", None),

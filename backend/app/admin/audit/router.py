@@ -11,9 +11,9 @@ from pydantic import AwareDatetime
 from app.admin.audit import service
 from app.admin.audit.schemas import AuditEntryOut, AuditPage
 from app.admin.deps import AdminAccess
-from app.admin.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.core.db import SessionDep
 from app.core.errors import Forbidden, RateLimited, Unauthorized, ValidationFailed, responses
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 router = APIRouter(prefix="/audit-log", tags=["admin_audit"])
 

@@ -13,7 +13,7 @@ from fastapi.encoders import jsonable_encoder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.admin.models import AdminUser, AuditLog
-from app.admin.pagination import SortKey, next_cursor, page_query
+from app.core.pagination import SortKey, next_cursor, page_query
 
 
 class Action:

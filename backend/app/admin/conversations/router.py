@@ -16,7 +16,6 @@ from app.admin.conversations.schemas import (
     ConversationStatus,
 )
 from app.admin.deps import AnalystAccess
-from app.admin.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.core.db import SessionDep
 from app.core.errors import (
     Forbidden,
@@ -26,6 +25,7 @@ from app.core.errors import (
     ValidationFailed,
     responses,
 )
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 router = APIRouter(prefix="/conversations", tags=["admin_conversations"])
 

@@ -10,12 +10,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.admin import masking
 from app.admin.conversations.schemas import AdminConversationDetail, AdminConversationSummary
 from app.admin.leads.service import transcript
-from app.admin.pagination import SortKey, next_cursor, page_query
 from app.conversation.models import Conversation, Message
+from app.core import masking
 from app.core.errors import NotFound
+from app.core.pagination import SortKey, next_cursor, page_query
 from app.leads.models import Lead
 
 SORTS = {

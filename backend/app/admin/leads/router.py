@@ -12,7 +12,6 @@ from pydantic import AwareDatetime
 from app.admin.audit.service import Action, record
 from app.admin.deps import AnalystAccess, ManagerAccess
 from app.admin.leads import service
-from app.admin.leads.export import stream_csv
 from app.admin.leads.schemas import (
     AdminLeadDetail,
     AdminLeadPage,
@@ -22,7 +21,7 @@ from app.admin.leads.schemas import (
     LeadStatus,
     LeadTier,
 )
-from app.admin.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.core.csv_export import stream_csv
 from app.core.db import SessionDep, SessionFactoryDep
 from app.core.errors import (
     Forbidden,
@@ -32,6 +31,7 @@ from app.core.errors import (
     ValidationFailed,
     responses,
 )
+from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 router = APIRouter(prefix="/leads", tags=["admin_leads"])
 

@@ -18,7 +18,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.admin import masking
 from app.admin.audit.service import Action, record
 from app.admin.deps import Principal
 from app.admin.leads.schemas import (
@@ -28,10 +27,11 @@ from app.admin.leads.schemas import (
     Transcript,
     TranscriptMessage,
 )
-from app.admin.pagination import SortKey, next_cursor, page_query
 from app.conversation.models import Conversation, Message
+from app.core import masking
 from app.core.db import SessionFactory
 from app.core.errors import NotFound
+from app.core.pagination import SortKey, next_cursor, page_query
 from app.leads.models import ConsentRecord, Lead
 
 SORTS = {

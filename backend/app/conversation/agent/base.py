@@ -55,3 +55,15 @@ class AgentTurn:
 
 
 DeltaCallback = Callable[[str], Awaitable[None]]
+# Streams a reply as it is written: (index of the outgoing message, text chunk).
+DeltaSink = Callable[[int, str], Awaitable[None]]
+Agent = Callable[[AgentState, str, AdvisorTools, DeltaSink | None], Awaitable[AgentTurn]]
+
+
+def chunk_text(text: str, words_per_chunk: int = 4) -> list[str]:
+    """Split a reply into small word groups for streaming (joined, they equal the text)."""
+    words = text.split(" ")
+    return [
+        " ".join(words[i : i + words_per_chunk]) + (" " if i + words_per_chunk < len(words) else "")
+        for i in range(0, len(words), words_per_chunk)
+    ]

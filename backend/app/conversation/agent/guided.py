@@ -13,7 +13,7 @@ from typing import Any
 
 from app.conversation.agent import policy
 from app.conversation.agent.base import AdvisorTools, AgentState, AgentTurn, OutgoingMessage
-from app.conversation.agent.nlu import Extraction, understand
+from app.conversation.nlu import Extraction, understand
 from app.leads.consent import CONSENT_DISCLOSURE, CONSENT_VERSION
 
 logger = logging.getLogger("aurum.conversation")

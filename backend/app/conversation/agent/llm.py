@@ -28,10 +28,11 @@ from app.conversation.agent.base import (
     AdvisorTools,
     AgentState,
     AgentTurn,
+    DeltaSink,
     OutgoingMessage,
+    chunk_text,
 )
-from app.conversation.agent.nlu import FIELDS, understand
-from app.conversation.service import DeltaSink, chunk_text
+from app.conversation.nlu import FIELDS, understand
 
 logger = logging.getLogger("aurum.conversation.llm")
 

@@ -1,6 +1,6 @@
 """Word lists and phrase tables for the guided advisor's language understanding.
 
-Data only; :mod:`app.conversation.agent.nlu` compiles it once at import time.
+Data only; :mod:`app.conversation.nlu` compiles it once at import time.
 
 Phrases are regular-expression fragments matched, as whole words, against lower-cased text in
 which number words have already become digits ("two hundred" -> "200"). A single space in a

@@ -1,0 +1,44 @@
+"""Language understanding for the guided advisor: :func:`understand` reads one message.
+
+The package, by subsystem: ``text`` (clean-up and the scanning state), ``numbers``
+(number words, numeric mentions), ``contact`` (email, phone, names), ``amounts`` (ZIP,
+bill, credit score), ``choices`` (vocabulary answers and yes/no), ``intents``
+(questions, skip, stop, corrections), ``vocabulary`` (the phrase tables, data only),
+``extraction`` (what it returns) and ``reader`` (the order they run in).
+"""
+
+from app.conversation.nlu.extraction import (
+    AWAITABLE,
+    FIELDS,
+    HINT_BILL_HIGH,
+    HINT_BILL_POSITIVE,
+    HINT_CREDIT_RANGE,
+    HINT_EMAIL,
+    HINT_NAME,
+    HINT_PHONE,
+    HINT_ZIP_LENGTH,
+    INTENTS,
+    Extraction,
+    FieldName,
+    Intent,
+    hint_unknown_zip,
+)
+from app.conversation.nlu.reader import understand
+
+__all__ = [
+    "AWAITABLE",
+    "FIELDS",
+    "HINT_BILL_HIGH",
+    "HINT_BILL_POSITIVE",
+    "HINT_CREDIT_RANGE",
+    "HINT_EMAIL",
+    "HINT_NAME",
+    "HINT_PHONE",
+    "HINT_ZIP_LENGTH",
+    "INTENTS",
+    "Extraction",
+    "FieldName",
+    "Intent",
+    "hint_unknown_zip",
+    "understand",
+]

@@ -1,0 +1,239 @@
+"""The numeric fields: ZIP code, monthly bill (monthly or yearly, ranges, averages) and
+credit score. Each number in a message is classified by the words around it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from app.conversation.nlu.extraction import (
+    HINT_BILL_HIGH,
+    HINT_BILL_POSITIVE,
+    HINT_CREDIT_RANGE,
+    HINT_ZIP_LENGTH,
+    hint_unknown_zip,
+)
+from app.conversation.nlu.numbers import Mention, mentions
+from app.conversation.nlu.text import Scan, last_match, window_before
+from app.leads.fields import (
+    MAX_CREDIT_SCORE,
+    MAX_MONTHLY_BILL_USD,
+    MIN_CREDIT_SCORE,
+    MIN_MONTHLY_BILL_USD,
+    credit_band_from_score,
+)
+
+_ZIP = re.compile(
+    r"(?<![0-9$.,])(?P<zip>[0-9]{5})(?P<plus4>-[0-9]{4})?"
+    r"(?![0-9]|[.,][0-9]|\s*-\s*[0-9])"
+)
+_LONG_DIGITS = re.compile(r"(?<![0-9.,])[0-9]{3,4}(?![0-9])|(?<![0-9.,])[0-9]{6,9}(?![0-9])")
+
+_UNIT_MONEY = r"(?:(?:dollars?|bucks?|usd|\$)\s*)?"
+_FILLER_TOPIC = (
+    r"(?:(?:on|in|for)\s+(?:the\s+)?(?:electricity|electric|power|energy|bills?|utilities"
+    r"|light\s+bill)\s+)?"
+)
+_MONEY_AFTER = re.compile(r"^\s*(?:\$|dollars?\b|bucks?\b|usd\b|cents?\b)")
+_MONTHLY_AFTER = re.compile(
+    rf"^\s*{_UNIT_MONEY}{_FILLER_TOPIC}(?:(?:a|an|per|each|every|/)\s*(?:month|mo)\b|monthly\b|/\s*m\b|mo\b|a\s+billing\s+cycle)"
+)
+_YEARLY_AFTER = re.compile(
+    rf"^\s*{_UNIT_MONEY}{_FILLER_TOPIC}(?:(?:a|per|each|every|/)\s*(?:year|yr)\b|yearly\b|annually\b|/\s*y\b"
+    r"|for\s+the\s+(?:whole\s+|entire\s+)?year\b|in\s+a\s+year\b)"
+)
+_YEARLY_BEFORE = re.compile(r"\b(?:annual(?:ly)?|yearly|per\s+year|each\s+year|every\s+year)\b")
+_CREDIT_AFTER = re.compile(r"^\s*(?:credit|fico|score|on\s+(?:my\s+)?credit)\b")
+_NON_MONEY_AFTER = re.compile(
+    r"^\s*(?:%|percent\b|per\s*cent\b|(?:kids?|children|child|sons?|daughters?|people|persons?|adults?"
+    r"|members?|bed(?:room)?s?|br|bd|ba|baths?|bathrooms?|stor(?:y|ies|eys?)|floors?|levels?|years?"
+    r"|yrs?|y/?o|months?|mos|weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|seconds?|sq|square|ft|feet"
+    r"|foot|sqft|acres?|kw|kwh|kilowatts?|kilowatt-hours?|watts?|w|mw|mwh|panels?|modules?|cars?"
+    r"|vehicles?|evs?|trucks?|dogs?|cats?|pets?|miles?|mi|degrees?|am|pm|a\.m|p\.m|o'?clock|times?|x"
+    r"|st|nd|rd|th|units?|apartments?|homes?|houses?|properties|rooms?|amps?|volts?|gallons?|points?"
+    r"|pts?|trees?|windows?|main|street|avenue|ave|road|drive|dr|lane|ln|blvd|boulevard|way|court"
+    r"|ct|place|pl|circle|cir|parkway|pkwy|highway|hwy|north|south|east|west|n|s|e|w)\b|°)"
+)
+_AGE_BEFORE = re.compile(
+    r"(?:\bi'?m|\bi\s+am|\bage|\baged|\bturned|\bturning)\s+(?:about\s+|almost\s+|nearly\s+|over\s+)?$"
+)
+_YEAR_BEFORE = re.compile(
+    r"\b(?:in|since|by|until|till|til|before|after|from|of|year|built|back\s+in|around)\s+$"
+)
+_NUMBER_SIGN_BEFORE = re.compile(r"(?:#|\bno\.|\bnumber|\bapt|\bunit|\bsuite|\bste)\s*$")
+_NEGATIVE_BEFORE = re.compile(r"(?:(?:^|[\s(:=,])\$?-\s*\$?|\b(?:negative|minus)\s+\$?)$")
+_BOUND_BEFORE = re.compile(
+    r"\b(?:(?P<below>below|under|less\s+than|lower\s+than|sub)|above|over|more\s+than|higher\s+than)\s+$"
+)
+_NOT_BEFORE = re.compile(r"\bnot\s+(?:\$\s*)?$")
+_CONTEXT_BEFORE = re.compile(
+    r"\b(?:(?P<credit>credit|fico|score|rating)|(?P<bill>bills?|pay(?:s|ing)?|paid|spend(?:s|ing)?|spent"
+    r"|electric(?:ity|al)?|utility|utilities|power|energy|monthly|averages?|averaging|runs?|running"
+    r"|comes?\s+(?:to|out\s+to))|(?P<zip>zip(?:\s*code)?|zipcode|postal|post\s*code)"
+    r"|(?P<phone>phone|cell|mobile|telephone))\b"
+)
+_ZIP_WORD = re.compile(r"\b(?:zip|zipcode|postal|post\s*code|postcode)\b")
+_NO_BILL = re.compile(r"\b(?:negative|minus|nothing|free)\b")
+
+
+def _context(before: str) -> str | None:
+    nearest = last_match(_CONTEXT_BEFORE, before)
+    return nearest.lastgroup if nearest is not None else None
+
+
+def _classify(scan: Scan, mention: Mention, awaiting: str | None) -> tuple[str | None, bool]:
+    """("bill" | "credit" | "zip" | None, yearly?) for one number in the message."""
+    text = scan.work
+    after = text[mention.end : mention.end + 48]
+    before = window_before(text, mention.start)
+    if _CREDIT_AFTER.match(after):
+        return "credit", False
+    monthly = _MONTHLY_AFTER.match(after) is not None
+    yearly = not monthly and (
+        _YEARLY_AFTER.match(after) is not None or _YEARLY_BEFORE.search(before) is not None
+    )
+    money = mention.dollar or monthly or yearly or _MONEY_AFTER.match(after) is not None
+    if money:
+        return "bill", yearly
+    if (
+        _NON_MONEY_AFTER.match(after)
+        or _AGE_BEFORE.search(before)
+        or _NUMBER_SIGN_BEFORE.search(before)
+        or (1950 <= mention.low <= 2100 and _YEAR_BEFORE.search(before))
+    ):
+        return None, False
+    context = _context(before)
+    if context == "phone":
+        return None, False
+    if context is not None:
+        return context, False
+    if awaiting == "credit_band":
+        return "credit", False
+    if awaiting == "monthly_bill":
+        return "bill", False
+    if awaiting == "zip_code":
+        return "zip", False
+    return None, False
+
+
+def extract_zip(
+    scan: Scan,
+    awaiting: str | None,
+    zip_is_known: Callable[[str], bool],
+    *,
+    correction: bool,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    where: dict[str, int],
+) -> None:
+    known: list[tuple[int, str]] = []
+    unknown: list[str] = []
+    zip_word = _ZIP_WORD.search(scan.work) is not None
+    for match in list(_ZIP.finditer(scan.work)):
+        after = scan.work[match.end() : match.end() + 48]
+        before = window_before(scan.work, match.start())
+        if (
+            _MONEY_AFTER.match(after)
+            or _MONTHLY_AFTER.match(after)
+            or _YEARLY_AFTER.match(after)
+            or _NON_MONEY_AFTER.match(after)
+            or re.search(r"\$\s*$", before)
+        ):
+            continue
+        context = _context(before)
+        if context in ("bill", "credit", "phone"):
+            continue
+        code = match.group("zip")
+        if _NOT_BEFORE.search(before):
+            scan.mask(match.start(), match.end())
+            continue
+        if zip_is_known(code):
+            known.append((match.start(), code))
+            scan.mask(match.start(), match.end())
+        elif (
+            awaiting == "zip_code"
+            or context == "zip"
+            or zip_word
+            or re.search(r"\b(?:in|at)\s+$", before)
+        ):
+            unknown.append(code)
+            scan.mask(match.start(), match.end())
+    distinct = {code for _, code in known}
+    if len(distinct) == 1 or (distinct and correction):
+        position, code = known[-1]
+        values["zip_code"] = code
+        where["zip_code"] = position
+    elif not distinct and unknown:
+        errors["zip_code"] = hint_unknown_zip(unknown[0])
+
+
+def extract_numbers(
+    scan: Scan,
+    awaiting: str | None,
+    *,
+    correction: bool,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    where: dict[str, int],
+) -> None:
+    bills: list[tuple[int, float]] = []
+    bill_problem: str | None = None
+    scores: list[tuple[int, float]] = []
+    score_problem = False
+    zip_attempt = False
+    for mention in mentions(scan):
+        kind, yearly = _classify(scan, mention, awaiting)
+        if kind is None:
+            continue
+        before = scan.work[max(0, mention.start - 12) : mention.start]
+        if _NOT_BEFORE.search(before):
+            continue
+        negative = _NEGATIVE_BEFORE.search(before) is not None
+        if kind == "bill":
+            amount = round(mention.value / 12 if yearly else mention.value, 2)
+            if negative or amount < MIN_MONTHLY_BILL_USD:
+                bill_problem = bill_problem or HINT_BILL_POSITIVE
+            elif amount > MAX_MONTHLY_BILL_USD:
+                bill_problem = bill_problem or HINT_BILL_HIGH
+            else:
+                bills.append((mention.start, amount))
+        elif kind == "credit":
+            score = mention.value
+            if (bound := _BOUND_BEFORE.search(before)) is not None:
+                score += -1 if bound.group("below") else 1  # "below 640" is poor, not fair
+            if not negative and MIN_CREDIT_SCORE <= score <= MAX_CREDIT_SCORE:
+                scores.append((mention.start, score))
+            else:
+                score_problem = True
+        elif kind == "zip" and "zip_code" not in values:
+            zip_attempt = True
+
+    if (
+        not bills
+        and bill_problem is None
+        and awaiting == "monthly_bill"
+        and _NO_BILL.search(scan.work)
+    ):
+        bill_problem = HINT_BILL_POSITIVE
+    if bills:
+        amounts = [amount for _, amount in bills]
+        # In a correction the last amount wins; otherwise several amounts ("150 in winter,
+        # 300 in summer") average out.
+        chosen = amounts[-1] if correction else round(sum(amounts) / len(amounts), 2)
+        values["monthly_bill"] = float(chosen)
+        where["monthly_bill"] = bills[-1][0] if correction else bills[0][0]
+    elif bill_problem is not None:
+        errors["monthly_bill"] = bill_problem
+
+    if scores:
+        values["credit_band"] = credit_band_from_score(scores[0][1])
+        where["credit_band"] = scores[0][0]
+    elif score_problem:
+        errors["credit_band"] = HINT_CREDIT_RANGE
+
+    wrong_length = zip_attempt or (
+        awaiting == "zip_code" and "monthly_bill" not in values and _LONG_DIGITS.search(scan.work)
+    )
+    if wrong_length and "zip_code" not in values and "zip_code" not in errors:
+        errors["zip_code"] = HINT_ZIP_LENGTH

@@ -1,0 +1,323 @@
+"""Fields answered from a vocabulary: ownership, home type, roof, shade, timeline, credit
+in words, battery interest, consent; and yes/no answers to the awaited question."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from app.conversation.nlu import vocabulary as vocab
+from app.conversation.nlu.text import (
+    Hit,
+    PhraseTable,
+    Scan,
+    in_question,
+    negated,
+    phrases,
+    window_before,
+)
+from app.leads.fields import Timeline
+
+_PROPERTY_TABLE = PhraseTable(vocab.PROPERTY_PHRASES)
+_HOMEOWNER_TABLE = PhraseTable(vocab.HOMEOWNER_PHRASES)
+_ROOF_TABLE = PhraseTable(vocab.ROOF_PHRASES)
+_SHADE_TABLE = PhraseTable(vocab.SHADE_PHRASES)
+_TIMELINE_TABLE = PhraseTable(vocab.TIMELINE_PHRASES)
+_CREDIT_TABLE = PhraseTable(vocab.CREDIT_PHRASES)
+
+_YES = re.compile(rf"(?<![\w'])(?:{phrases(vocab.YES_PHRASES)})(?![\w'])")
+_NO = re.compile(rf"(?<![\w'])(?:{phrases(vocab.NO_PHRASES)})(?![\w'])")
+
+
+_MAX_POLARITY_WORDS = 12
+
+
+def _polarity(work: str) -> bool | None:
+    """True for a yes, False for a no, None when unclear or mixed ("yes, but don't call")."""
+    bare = work.strip(" .!?,;:-'\"")
+    if bare in vocab.YES_LETTERS:
+        return True
+    if bare in vocab.NO_LETTERS:
+        return False
+    yeses = list(_YES.finditer(work))
+    nos = list(_NO.finditer(work))
+    if len(yeses) + len(nos) > _MAX_POLARITY_WORDS:
+        return None  # not an answer to a yes/no question
+    # A "no" inside a positive idiom ("no problem", "why not") is part of the yes.
+    nos = [
+        no
+        for no in nos
+        if not any(yes.start() <= no.start() and no.end() <= yes.end() for yes in yeses)
+    ]
+    positive = False
+    for yes in yeses:
+        # "absolutely not", "I do not agree", "not interested": the negation wins.
+        flipped = any(
+            (no.start() < yes.end() + 2 and no.end() > yes.start())
+            or (0 <= yes.start() - no.end() <= 12 and "," not in work[no.end() : yes.start()])
+            for no in nos
+        )
+        positive = positive or not flipped
+    negative = bool(nos)
+    if positive == negative:
+        return None
+    return positive
+
+
+_ROOF_WORD_BEFORE = re.compile(
+    r"\broof(?:ing|top)?(?:'s|\s+is|\s+are|\s+was)?(?:\s+(?:made\s+of|made\s+from|a|an|all|mostly"
+    r"|just|basically|probably|i\s+think|covered\s+(?:in|with)|has|with))*\s*:?\s*$"
+)
+_ROOF_WORD_AFTER = re.compile(r"^\s*-?\s*roof")
+_CREDIT_KEYWORD = re.compile(r"\b(?:credit|fico)(?:\s+score)?\b|\bscore\b")
+_QUESTION = re.compile(r"\?")
+
+
+def _choose(hits: Iterable[Hit], text: str, weak_ok: Callable[[Hit], bool]) -> Hit | None:
+    """The first strong phrase that isn't negated, else the first allowed weak one."""
+    weak: Hit | None = None
+    for hit in hits:
+        if negated(text, hit.start):
+            continue
+        if hit.strong:
+            return hit
+        if weak is None and weak_ok(hit):
+            weak = hit
+    return weak
+
+
+def extract_homeowner(
+    scan: Scan, awaiting: str | None, unsure: bool, values: dict[str, Any], where: dict[str, int]
+) -> None:
+    # The last statement wins: "we used to rent, now we own" is an owner. A false "renter"
+    # ends the conversation, so past tenancy ("used to rent") is neutral in the table.
+    hits = [
+        hit
+        for hit in _HOMEOWNER_TABLE.hits(scan.work)
+        if hit.value != "neutral" and not in_question(scan.work, hit.start)
+    ]
+    hit = hits[-1] if hits else None
+    if hit is not None:
+        values["homeowner"] = hit.value == "true"
+        where["homeowner"] = hit.start
+    elif awaiting == "homeowner" and not unsure:
+        answer = _polarity(scan.work)
+        if answer is not None:
+            values["homeowner"] = answer
+
+
+def extract_property(
+    scan: Scan, awaiting: str | None, values: dict[str, Any], where: dict[str, int]
+) -> None:
+    hits = list(_PROPERTY_TABLE.hits(scan.work))
+
+    def weak_ok(hit: Hit) -> bool:
+        return awaiting == "property_type" and not (
+            hit.value == "condo" and values.get("homeowner") is False
+        )
+
+    chosen = None
+    for hit in reversed(hits):  # "not a condo, it's a townhouse": the last non-negated mention
+        if negated(scan.work, hit.start):
+            continue
+        if hit.strong or weak_ok(hit):
+            chosen = hit
+            break
+    if chosen is not None:
+        values["property_type"] = chosen.value
+        where["property_type"] = chosen.start
+
+
+def extract_roof(
+    scan: Scan, awaiting: str | None, unsure: bool, values: dict[str, Any], where: dict[str, int]
+) -> None:
+    text = scan.work
+
+    def weak_ok(hit: Hit) -> bool:
+        if awaiting == "roof_type":
+            return True
+        before = text[max(0, hit.start - 40) : hit.start]
+        return bool(_ROOF_WORD_BEFORE.search(before) or _ROOF_WORD_AFTER.match(text[hit.end :]))
+
+    hit = _choose(_ROOF_TABLE.hits(text), text, weak_ok)
+    if hit is not None:
+        values["roof_type"] = hit.value
+        where["roof_type"] = hit.start
+    elif awaiting == "roof_type" and unsure:
+        values["roof_type"] = "other"
+
+
+def extract_shade(
+    scan: Scan, awaiting: str | None, unsure: bool, values: dict[str, Any], where: dict[str, int]
+) -> None:
+    if unsure and awaiting == "shade":
+        return
+    hit = _choose(_SHADE_TABLE.hits(scan.work), scan.work, lambda _: awaiting == "shade")
+    if hit is not None:
+        values["shade"] = hit.value
+        where["shade"] = hit.start
+    elif awaiting == "shade" and _polarity(scan.work) is False:
+        values["shade"] = "none"  # "Does anything shade the roof?" - "no"
+
+
+_DURATION = re.compile(
+    r"(?P<prefix>\b(?:in|within|next|over\s+the\s+next|in\s+the\s+next|within\s+the\s+next|the\s+next"
+    r"|in\s+about|in\s+around|in\s+like|less\s+than|under|after|by|about|around|maybe|probably)\s+)?"
+    r"(?<![0-9.])\b(?P<q1>[0-9]+(?:\.[0-9]+)?|an?|one|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several|half\s+a)\s*"
+    r"(?:(?:-|to|or)\s*(?P<q2>[0-9]+(?:\.[0-9]+)?)\s*)?"
+    r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?)\b(?!\s+ago)"
+    r"(?:\s+or\s+(?P<q3>[0-9]+|so))?"
+)
+_STRONG_DURATION_PREFIX = frozenset(
+    {"in", "within", "next", "over the next", "in the next", "within the next", "the next",
+     "in about", "in around", "in like", "less than", "under", "after", "by"}
+)  # fmt: skip
+_MONTHS_PER_UNIT = {"d": 1 / 30, "w": 12 / 52, "m": 1.0, "y": 12.0}
+
+
+def _quantity(word: str) -> float:
+    word = re.sub(r"\s+", " ", word).strip()
+    if word in ("a", "an", "one"):
+        return 1.0
+    if "couple" in word:
+        return 2.0
+    if "few" in word or word == "several":
+        return 4.0
+    if word == "half a":
+        return 0.5
+    return float(word)
+
+
+def _timeline_for_months(months: float) -> Timeline:
+    if months < 1:
+        return "asap"
+    if months <= 3:
+        return "1_3_months"
+    if months <= 6:
+        return "3_6_months"
+    if months <= 12:
+        return "6_12_months"
+    return "researching"
+
+
+def extract_timeline(
+    scan: Scan, awaiting: str | None, unsure: bool, values: dict[str, Any], where: dict[str, int]
+) -> None:
+    text = scan.work
+    candidates: list[tuple[int, str]] = []
+    for hit in _TIMELINE_TABLE.hits(text):
+        if not negated(text, hit.start) and (hit.strong or awaiting == "timeline"):
+            candidates.append((hit.start, hit.value))
+    for match in _DURATION.finditer(text):
+        prefix = re.sub(r"\s+", " ", (match.group("prefix") or "").strip())
+        if not (prefix in _STRONG_DURATION_PREFIX or match.group("q2") or awaiting == "timeline"):
+            continue
+        upper = match.group("q2") or match.group("q1")
+        quantity = _quantity(upper)
+        if match.group("q3") and match.group("q3") != "so":
+            quantity = max(quantity, float(match.group("q3")))
+        months = quantity * _MONTHS_PER_UNIT[match.group("unit")[0]]
+        if "few" in match.group("q1") and match.group("unit").startswith("w"):
+            months = max(months, 1.0)  # "a few weeks" is not "right away"
+        candidates.append((match.start(), _timeline_for_months(months)))
+    if not candidates and awaiting == "timeline" and unsure:
+        candidates.append((0, "researching"))
+    if not candidates:
+        return
+    candidates.sort(key=lambda candidate: candidate[0])
+    concrete = [candidate for candidate in candidates if candidate[1] != "researching"]
+    position, timeline = (concrete or candidates)[0]
+    values["timeline"] = timeline
+    where["timeline"] = position
+
+
+def extract_credit_words(
+    scan: Scan, awaiting: str | None, values: dict[str, Any], where: dict[str, int]
+) -> None:
+    if "credit_band" in values:
+        return
+    text = scan.work
+    best: tuple[int, int, str] | None = None  # (distance, position, band)
+    for keyword in _CREDIT_KEYWORD.finditer(text):
+        after = text[keyword.end() : keyword.end() + 40]
+        if (cut := re.search(r"[,.;!?]", after)) is not None:
+            after = after[: cut.start()]
+        for hit in _CREDIT_TABLE.hits(after):
+            if not negated(after, hit.start):
+                candidate = (hit.start, keyword.end() + hit.start, hit.value)
+                best = candidate if best is None or candidate < best else best
+                break
+        before = window_before(text, keyword.start(), 24)
+        if (cut := re.search(r"[,;]", before)) is not None:
+            before = before[before.rfind(cut.group(0)) + 1 :]
+        hits = [hit for hit in _CREDIT_TABLE.hits(before) if not negated(before, hit.start)]
+        if hits:
+            hit = hits[-1]
+            offset = keyword.start() - len(before)
+            candidate = (len(before) - hit.end, offset + hit.start, hit.value)
+            best = candidate if best is None or candidate < best else best
+    if best is None and awaiting == "credit_band":
+        for hit in _CREDIT_TABLE.hits(text):
+            if not negated(text, hit.start):
+                best = (0, hit.start, hit.value)
+                break
+    if best is not None:
+        values["credit_band"] = best[2]
+        where["credit_band"] = best[1]
+
+
+_BATTERY = re.compile(rf"(?<![\w'])(?:{phrases(vocab.BATTERY_WORD)})(?![\w'])")
+_BATTERY_WANT = re.compile(
+    r"\b(?:want|wants|wanted|interested|add|adding|like|love|need|needs|get|getting|include|including"
+    r"|yes|sure|definitely|please|with|plus|consider|considering)\b"
+)
+_BATTERY_REFUSE = re.compile(
+    r"\b(?:no|not|don'?t|dont|do\s+not|without|skip|never|pass\s+on|n't|no\s+need\s+for)\b|n't\b"
+)
+_MAYBE = re.compile(
+    r"\b(?:maybe|perhaps|possibly|might|not\s+sure|unsure|don'?t\s+know|idk|later|undecided)\b"
+)
+
+
+def extract_battery(
+    scan: Scan,
+    awaiting: str | None,
+    intents: set[str],
+    values: dict[str, Any],
+    where: dict[str, int],
+) -> None:
+    text = scan.work
+    asked = awaiting == "battery_interest"
+    if asked and (intents & {"skip", "unsure"} or _MAYBE.search(text)):
+        values["battery_interest"] = None  # optional: "skip" / "not sure" / "maybe" answer it
+        intents.add("skip")
+        return
+    if _QUESTION.search(text):
+        return  # "do I need a battery?" asks; it doesn't answer
+    for match in _BATTERY.finditer(text):
+        before = window_before(text, match.start(), 30)
+        if _BATTERY_REFUSE.search(before):
+            values["battery_interest"] = False
+        elif _BATTERY_WANT.search(before):
+            values["battery_interest"] = True
+        else:
+            continue
+        where["battery_interest"] = match.start()
+        return
+    if asked and (answer := _polarity(text)) is not None:
+        values["battery_interest"] = answer
+
+
+_CONDITIONAL = re.compile(r"\b(?:but|only|except|unless|as\s+long\s+as|if)\b")
+
+
+def extract_consent(scan: Scan, intents: set[str], values: dict[str, Any]) -> None:
+    text = scan.work
+    if _QUESTION.search(text) or intents & {"skip", "unsure"}:
+        return
+    answer = _polarity(text)
+    if answer is True and _CONDITIONAL.search(text):
+        return  # "ok but only by email" is not consent to the disclosure: ask again
+    if answer is not None:
+        values["consent"] = answer

@@ -1,0 +1,118 @@
+"""Language understanding for the guided (no-LLM) solar advisor.
+
+:func:`understand` turns one homeowner message into an :class:`Extraction`: the slot values it
+states (normalised and validated), friendly hints for values that were recognisably attempted but
+invalid, conversational intents, and the fields the user explicitly corrected. It runs the
+extractors of the sibling modules in a fixed order (contact details first, so an email's digits
+are never read as a ZIP), each blanking the text it used.
+
+The package is a pure core: regular expressions compiled at import, small vocabularies
+(:mod:`app.conversation.nlu.vocabulary`) and a tiny number-words parser. No I/O, no clock, no
+models, so the same message always yields the same answer and a turn costs well under a
+millisecond.
+
+Guiding rule: a wrong stored value is worse than asking again. Bare answers ("yes", "650",
+"tile") are read in the light of the field the advisor just asked for (``awaiting``); anything
+else needs wording specific enough to stand on its own.
+
+Documented choices
+------------------
+* A named season ("this summer", "by spring") is ``3_6_months``; "next spring" is
+  ``6_12_months``. The module never reads the clock, and a season is usually a quarter or two out.
+* Durations beyond a year ("in 2 years", "a few years") are ``researching``; under a month
+  ("in 2 weeks") is ``asap``.
+* Two different bill amounts in one message ("150 in winter, 300 in summer") give their mean;
+  in a correction ("not 300, 250" / "200, actually 250") the last one wins.
+* A bill below ``MIN_MONTHLY_BILL_USD`` (including a yearly amount under $12) is invalid.
+* Telephone numbers follow the NANP plan: area code and exchange start with 2-9 and are not
+  N11 service codes (211, 911, ...). 555-01XX numbers are fictional but well-formed: accepted.
+* A roof answer of "not sure" is ``other`` (the installer checks on site) and also carries the
+  ``unsure`` intent; for shade and credit "not sure" stores nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from app.conversation.nlu.amounts import extract_numbers, extract_zip
+from app.conversation.nlu.choices import (
+    extract_battery,
+    extract_consent,
+    extract_credit_words,
+    extract_homeowner,
+    extract_property,
+    extract_roof,
+    extract_shade,
+    extract_timeline,
+)
+from app.conversation.nlu.contact import extract_email, extract_name, extract_phone
+from app.conversation.nlu.extraction import AWAITABLE, Extraction
+from app.conversation.nlu.intents import CORRECTION, intents_of
+from app.conversation.nlu.text import Scan, prepare
+
+
+def understand(
+    text: str,
+    awaiting: str | None,
+    *,
+    zip_is_known: Callable[[str], bool],
+) -> Extraction:
+    """Read one homeowner message.
+
+    ``awaiting`` is the field the advisor just asked for (one of :data:`FIELDS`, or ``"name"`` for
+    first and last name together) or None; it decides how bare answers ("yes", "650", "tile") are
+    read. ``zip_is_known`` says whether a 5-digit ZIP exists in the 50 states or DC.
+    """
+    if awaiting is not None and awaiting not in AWAITABLE:
+        raise ValueError(f"unknown awaited field {awaiting!r}")
+    orig, low = prepare(text)
+    if not low:
+        return Extraction()
+    scan = Scan(orig, low)
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    where: dict[str, int] = {}
+
+    intents = intents_of(scan.work, awaiting)
+    unsure = "unsure" in intents
+    correction_match = CORRECTION.search(scan.work)
+    correction = correction_match is not None
+    # "I meant 250" with nothing awaited corrects the bill when 250 is a plausible bill.
+    numbers_awaiting = awaiting if awaiting is not None or not correction else "monthly_bill"
+
+    extract_email(scan, awaiting, values, errors, where)
+    extract_phone(scan, awaiting, values, errors, where)
+    extract_name(scan, awaiting, values, errors, where)
+    extract_zip(
+        scan,
+        awaiting,
+        zip_is_known,
+        correction=correction,
+        values=values,
+        errors=errors,
+        where=where,
+    )
+    extract_numbers(
+        scan, numbers_awaiting, correction=correction, values=values, errors=errors, where=where
+    )
+    extract_homeowner(scan, awaiting, unsure, values, where)
+    extract_property(scan, awaiting, values, where)
+    extract_roof(scan, awaiting, unsure, values, where)
+    extract_shade(scan, awaiting, unsure, values, where)
+    extract_timeline(scan, awaiting, unsure, values, where)
+    extract_credit_words(scan, awaiting, values, where)
+    extract_battery(scan, awaiting, intents, values, where)
+    if awaiting == "consent":
+        extract_consent(scan, intents, values)
+
+    corrected: frozenset[str] = frozenset()
+    if correction_match is not None:
+        corrected = frozenset(
+            name
+            for name, position in where.items()
+            if name in values and position >= correction_match.start()
+        )
+    for name in values:
+        errors.pop(name, None)
+    return Extraction(values=values, errors=errors, intents=frozenset(intents), corrected=corrected)
