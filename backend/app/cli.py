@@ -211,6 +211,50 @@ async def _serve_all(host: str, api_port: int, public_port: int, admin_port: int
         raise typer.Exit(1)
 
 
+@cli.command("worker")
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Run the jobs that are due now, then exit.")
+    ] = False,
+) -> None:
+    """Run the background jobs of every domain (periodic expiry jobs; later sales,
+    webhooks, e-mail). Run one or several, on any machine that reaches the database:
+    each periodic slot runs once however many workers run. With the embedded database
+    `aurum serve` runs the worker itself (WORKER_IN_PROCESS) and this is not needed.
+    Stops cleanly on Ctrl-C or SIGTERM."""
+    from app.core.config import ConfigError, get_settings
+    from app.core.logging import configure_logging
+
+    try:
+        settings = get_settings()
+    except ConfigError as exc:
+        typer.echo(f"Configuration error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    configure_logging(settings.log_level, settings.log_format)
+    asyncio.run(_run_worker(settings, once=once))
+
+
+async def _run_worker(settings, *, once: bool) -> None:  # type: ignore[no-untyped-def]
+    from app.core.db import Database
+    from app.worker import Worker
+
+    database = Database(settings)
+    try:
+        runner = Worker(database.transaction, settings)
+        if once:
+            for outcome in await runner.run_due():
+                status = f"failed: {outcome.error}" if outcome.error else outcome.result
+                typer.echo(f"{outcome.job}: {status}")
+            return
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await runner.run(stop)
+    finally:
+        await database.dispose()
+
+
 ADMIN_ROLES = ("admin", "manager", "analyst")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,22 +10,26 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
-from app.admin.router import router as admin_router
+from app.admin.router import auth_api, identity_api
+from app.conversation import queries as conversation_queries
+from app.conversation.admin_router import router as conversation_admin_router
 from app.conversation.advisor import Advisor
 from app.conversation.router import router as conversation_router
 from app.core import health
 from app.core.cache import build_store
 from app.core.config import Settings, get_settings
 from app.core.db import Database
-from app.core.errors import RateLimited, install_error_handlers, responses
+from app.core.errors import Forbidden, RateLimited, install_error_handlers, responses
 from app.core.http_security import AdminIPAllowlistMiddleware, SecurityHeadersMiddleware
 from app.core.logging import configure_logging
 from app.core.middleware import Metrics, RequestContextMiddleware
 from app.core.ratelimit import PublicRateLimit, RateLimitHeadersMiddleware, build_rate_limiter
+from app.leads.admin_router import router as leads_admin_router
 from app.leads.router import router as leads_router
 from app.solar.engine import SolarConfig
 from app.solar.router import router as solar_router
 from app.solar.tables import reference_data
+from app.worker import Worker
 
 API_PREFIX = "/api/v1"
 
@@ -53,9 +58,17 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         reference_data()  # ZIPs and stations (~1 s, once per process): at start, not on a request
         if not hasattr(app.state, "advisor"):  # tests may install their own
             app.state.advisor = Advisor(settings, app.state.solar_config)
+        stop_worker = asyncio.Event()
+        worker_task = None
+        if settings.runs_worker_in_process:
+            worker = Worker(app.state.db.transaction, settings)
+            worker_task = asyncio.create_task(worker.run(stop_worker), name="aurum-worker")
         try:
             yield
         finally:
+            stop_worker.set()
+            if worker_task is not None:
+                await worker_task
             await app.state.rate_limiter.close()
             await app.state.store.close()
             await app.state.db.dispose()
@@ -79,7 +92,13 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             dependencies=[PublicRateLimit],
             responses=responses(RateLimited),
         )
-    app.include_router(admin_router, prefix=API_PREFIX)  # /auth and /admin
+    # Staff routes: identity from app/admin, each domain's own staff views beside it.
+    # 403 also when ADMIN_IP_ALLOWLIST refuses the client's address.
+    app.include_router(auth_api, prefix=API_PREFIX, responses=responses(Forbidden))
+    for router in (leads_admin_router, conversation_admin_router, identity_api):
+        app.include_router(router, prefix=f"{API_PREFIX}/admin", responses=responses(Forbidden))
+    # The lead detail shows the chats behind a lead; leads/ cannot import conversation/.
+    app.state.lead_chats = conversation_queries.chats_for_lead
 
     # Admin access and security: RateLimit-* headers, the admin IP allow-list (inside
     # CORS, so a refusal still carries CORS headers) and security headers.

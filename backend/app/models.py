@@ -4,6 +4,7 @@ from app.admin.models import AdminUser, AuditLog, RefreshToken
 from app.conversation.models import Conversation, Message
 from app.core.db import Base
 from app.core.idempotency import IdempotencyKey
+from app.core.jobs import JobRun
 from app.leads.models import ConsentRecord, Lead
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "ConsentRecord",
     "Conversation",
     "IdempotencyKey",
+    "JobRun",
     "Lead",
     "Message",
     "RefreshToken",

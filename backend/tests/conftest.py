@@ -34,6 +34,9 @@ from app.main import create_app
 
 SERVICES = os.environ.get("AURUM_TEST_SERVICES") == "1"
 
+# The client per test and the staff fixtures (a signed-in user per role, leads, chats).
+pytest_plugins = ["tests.support.staff"]
+
 
 def pytest_report_header(config: pytest.Config) -> str:
     if SERVICES:
@@ -104,6 +107,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
             database_url=_require_env("TEST_DATABASE_URL"),
             redis_url=_require_env("TEST_REDIS_URL"),
             log_format="console",
+            worker_in_process=False,  # tests run jobs themselves, never in the background
             **TEST_RATE_LIMITS,
         )
     return Settings(
@@ -112,6 +116,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         database_url=None,
         redis_url=None,
         log_format="console",
+        worker_in_process=False,
         **TEST_RATE_LIMITS,
     )
 
@@ -189,12 +194,6 @@ def make_client(app: FastAPI, **kwargs: Any) -> httpx.AsyncClient:
         app=app, raise_app_exceptions=False, client=("203.0.113.7", 51000)
     )
     return httpx.AsyncClient(transport=transport, base_url="http://testserver", **kwargs)
-
-
-@pytest.fixture
-async def client(app: FastAPI, db_session: AsyncSession) -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(app) as http:
-        yield http
 
 
 @pytest.fixture

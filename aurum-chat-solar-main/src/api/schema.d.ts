@@ -134,7 +134,9 @@ export interface paths {
         /**
          * Update Lead
          * @description Change a lead's status or notes (send only what changes; `notes: null` clears
-         *     them). Audited as `lead.update`. Manager role or higher.
+         *     them). A status change must be one the lead's current status allows (409
+         *     `invalid_status_transition` says which are). Audited as `lead.update`. Manager role
+         *     or higher.
          */
         patch: operations["admin_leads-update_lead"];
         trace?: never;
@@ -1452,11 +1454,7 @@ export interface components {
              * @enum {string}
              */
             roof_type: "asphalt_shingle" | "metal" | "tile" | "flat" | "wood_shake" | "slate" | "other";
-            /**
-             * Shade
-             * @enum {string}
-             */
-            shade: "none" | "light" | "moderate" | "heavy";
+            shade: components["schemas"]["Shade"];
             /** Street Address */
             street_address?: string | null;
             /**
@@ -1702,6 +1700,7 @@ export interface components {
         };
         /**
          * Shade
+         * @description How much trees or buildings shade the roof during the day.
          * @enum {string}
          */
         Shade: "none" | "light" | "moderate" | "heavy";
@@ -2307,6 +2306,15 @@ export interface operations {
             };
             /** @description The resource was not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

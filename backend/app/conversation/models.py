@@ -18,7 +18,10 @@ class Conversation(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "conversations"
     __table_args__ = (sa.Index("ix_conversations_created_at_id", "created_at", "id"),)
 
-    token_hash: Mapped[str] = mapped_column(sa.String(64))
+    # SHA-256 of the homeowner's resume token; cleared when the chat has been idle too
+    # long (conversation.tasks), after which no token opens it.
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    token_expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(sa.String(16), default="active", index=True)
     agent: Mapped[str] = mapped_column(sa.String(16), default="guided")
     language: Mapped[str] = mapped_column(sa.String(8), default="en")

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.conversation import service
+from app.conversation import queries, service
 from app.conversation.models import Conversation, Message
 from app.conversation.schemas import (
     ConversationCreate,
@@ -96,7 +96,7 @@ async def resume(
 ) -> ConversationOut:
     """The whole transcript and state, so a reload resumes the chat."""
     conversation = await service.get_authorized(session, conversation_id, token)
-    rows = await service.transcript(session, conversation)
+    rows = (await queries.messages_of(session, [conversation.id]))[conversation.id]
     return ConversationOut(
         id=conversation.id,
         created_at=conversation.created_at,

@@ -7,7 +7,6 @@ together or not at all.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import secrets
@@ -19,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.conversation import queries
 from app.conversation.agent import guided
 from app.conversation.agent.base import (
     AdvisorTools,
@@ -32,21 +32,19 @@ from app.conversation.agent.base import (
 from app.conversation.models import Conversation, Message
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
+from app.core.security import hash_token
 from app.leads.service import ConsentEvidence, LeadDetails, submit_lead
 
 logger = logging.getLogger("aurum.conversation")
 
 MAX_MESSAGES_PER_CONVERSATION = 400
+HISTORY_MESSAGES = 12  # what an agent reads of the chat so far
 
 
 @dataclass(frozen=True)
 class Client:
     ip: str | None
     user_agent: str | None
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def state_of(conversation: Conversation) -> dict[str, Any]:
@@ -118,20 +116,11 @@ async def get_authorized(
     if (
         conversation is None
         or not token
+        or conversation.token_hash is None  # expired after a long idle spell
         or not hmac.compare_digest(conversation.token_hash, hash_token(token))
     ):
         raise NotFound("No conversation with this id and token.", code="conversation_not_found")
     return conversation
-
-
-async def transcript(
-    session: AsyncSession, conversation: Conversation, *, last: int | None = None
-) -> list[Message]:
-    statement = sa.select(Message).where(Message.conversation_id == conversation.id)
-    if last is None:
-        return list((await session.execute(statement.order_by(Message.seq))).scalars())
-    recent = (await session.execute(statement.order_by(Message.seq.desc()).limit(last))).scalars()
-    return list(reversed(list(recent)))
 
 
 def _lead_details(conversation: Conversation, state: AgentState) -> LeadDetails:
@@ -191,14 +180,20 @@ async def run_turn(
             quick_replies=[],
         )
     else:
-        history = [(m.role, m.content) for m in await transcript(session, conversation, last=12)]
+        recent = await queries.recent_messages(session, conversation, last=HISTORY_MESSAGES)
+        history = [(m.role, m.content) for m in recent]
         state = AgentState(
             slots=dict(conversation.slots or {}),
             awaiting=conversation.awaiting,
             estimate=conversation.estimate,
             history=history,
         )
-        await session.commit()  # hold no connection or lock while the agent thinks
+        # The one early commit of the request (see docs/architecture.md, "Transactions"):
+        # an LLM agent may think for seconds, and holding a pooled connection (and on
+        # SQLite the write lock) that long would stall every other homeowner. Nothing is
+        # written yet, so the commit only ends the read; the version column makes the
+        # write below fail with 409 if another turn of this chat committed meanwhile.
+        await session.commit()
         turn = await agent(state, content, tools, on_delta)
 
     if turn.outcome == "submit_lead":

@@ -65,6 +65,14 @@ class Settings(BaseSettings):
     # Proxies (CIDRs) whose X-Forwarded-For is believed; empty trusts none.
     trusted_proxies: Annotated[list[str], NoDecode] = []
 
+    # Background work (app/worker.py). WORKER_IN_PROCESS unset: the API runs the worker
+    # itself on the embedded database (one laptop, one process) and not on PostgreSQL,
+    # where `aurum worker` runs as its own process (or several).
+    worker_in_process: bool | None = None
+    worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    idempotency_key_ttl_hours: float = Field(default=24, gt=0)
+    conversation_token_idle_days: float = Field(default=30, gt=0)
+
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
 
@@ -114,6 +122,7 @@ class Settings(BaseSettings):
         "openai_api_key",
         "openai_base_url",
         "refresh_cookie_secure",
+        "worker_in_process",
         mode="before",
     )
     @classmethod
@@ -142,6 +151,12 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def runs_worker_in_process(self) -> bool:
+        if self.worker_in_process is not None:
+            return self.worker_in_process
+        return self.database_backend == "sqlite"
 
     @property
     def sqlite_path(self) -> Path:

@@ -44,8 +44,9 @@ CreditBand = Literal["excellent", "good", "fair", "poor"]
 Timeline = Literal["asap", "1_3_months", "3_6_months", "6_12_months", "researching"]
 
 
+# An enum rather than a literal like the others: the solar engine branches on it.
 class Shade(StrEnum):
-    """Shade on the roof. An enum rather than a literal: the engine branches on it."""
+    """How much trees or buildings shade the roof during the day."""
 
     NONE = "none"
     LIGHT = "light"

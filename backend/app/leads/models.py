@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, JSONType, Timestamps, UTCDateTime, UUIDPrimaryKey, utcnow
 
-LEAD_STATUSES = ("new", "unqualified", "sold", "returned")
 LEAD_SOURCES = ("chat", "form")
 
 

@@ -1,6 +1,6 @@
-"""Lead rules: scoring, de-duplication, consent records.
+"""Lead rules: scoring, de-duplication, consent records, staff changes.
 
-Services only flush; the request's session commits (see STYLE.md).
+Services only flush; the request's session commits (docs/architecture.md, "Transactions").
 """
 
 from __future__ import annotations
@@ -14,14 +14,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.admin.audit.service import Action, record
+from app.admin.deps import Principal
 from app.core.db import utcnow
+from app.core.errors import NotFound
 from app.leads.consent import CONSENT_DISCLOSURE, CONSENT_VERSION
+from app.leads.lifecycle import SOLD_STATUSES, check_transition
 from app.leads.models import ConsentRecord, Lead
 from app.leads.scoring import score_lead
 
 DEDUPE_WINDOW = timedelta(days=30)
-# Statuses a resubmission must not overwrite: the lead was already sold or returned.
-FINAL_STATUSES = frozenset({"sold", "returned"})
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,11 @@ def _apply(lead: Lead, details: LeadDetails) -> None:
     lead.tier = score.tier
     lead.score_factors = score.factors_json()
     lead.unqualified_reason = score.unqualified_reason
-    if lead.status not in FINAL_STATUSES:
-        lead.status = "new" if score.qualified else "unqualified"
+    if lead.status not in SOLD_STATUSES:
+        qualified_status = "new" if score.qualified else "unqualified"
+        if qualified_status != lead.status:
+            check_transition(lead.status, qualified_status, "system")
+        lead.status = qualified_status
 
 
 async def submit_lead(
@@ -161,3 +166,47 @@ async def submit_lead(
     )
     await session.flush()
     return LeadOutcome(lead, created)
+
+
+async def get_lead(session: AsyncSession, lead_id: uuid.UUID) -> Lead:
+    lead = await session.get(Lead, lead_id)
+    if lead is None:
+        raise NotFound("No lead has this id.", code="lead_not_found")
+    return lead
+
+
+async def update_lead(
+    session: AsyncSession,
+    lead_id: uuid.UUID,
+    *,
+    actor: Principal,
+    status: str | None,
+    notes: str | None,
+    notes_sent: bool,
+) -> Lead:
+    """A staff member changes a lead's status (per the transition table) or notes."""
+    lead = await get_lead(session, lead_id)
+    changes: dict[str, Any] = {}
+    if status is not None and status != lead.status:
+        check_transition(lead.status, status, "staff")
+        changes["status"] = {"from": lead.status, "to": status}
+        lead.status = status
+    if notes_sent and (notes or None) != lead.notes:
+        # Notes may quote the homeowner: the log says that they changed, not what they say.
+        changes["notes"] = {"from_length": len(lead.notes or ""), "to_length": len(notes or "")}
+        lead.notes = notes or None
+    if not changes:
+        return lead
+    lead.updated_at = actor.now
+    await session.flush()
+    await record(
+        session,
+        action=Action.LEAD_UPDATE,
+        at=actor.now,
+        actor=actor.user,
+        target_type="lead",
+        target_id=lead.id,
+        ip=actor.ip,
+        details={"changes": changes},
+    )
+    return lead

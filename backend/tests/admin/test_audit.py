@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.admin.audit.service import record
 from app.admin.models import AuditLog
-from tests.admin.fixtures import PASSWORD, FakeClock
+from tests.support.staff import PASSWORD, FakeClock
 
 AUDIT = "/api/v1/admin/audit-log"
 

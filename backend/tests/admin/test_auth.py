@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.admin.auth.router import REFRESH_COOKIE
 from app.admin.models import AdminUser, AuditLog, RefreshToken
 from app.core import security
-from tests.admin.fixtures import PASSWORD, FakeClock, admin_client
+from tests.support.staff import PASSWORD, FakeClock, admin_client
 
 LOGIN = "/api/v1/auth/login"
 REFRESH = "/api/v1/auth/refresh"

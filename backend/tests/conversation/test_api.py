@@ -79,7 +79,7 @@ async def test_whole_conversation_in_free_text_creates_one_lead(
     assert consent.disclosure_text == CONSENT_DISCLOSURE
     assert consent.disclosure_version == CONSENT_VERSION
     assert consent.conversation_id == uuid.UUID(chat.id)
-    assert consent.ip == "203.0.113.7"
+    assert consent.ip == client.ip
 
 
 async def test_every_number_the_advisor_says_comes_from_the_engine_or_the_homeowner(

@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import create_access_token
-from tests.admin.fixtures import PASSWORD, PREFIXES, IssuedTokens, api_routes, issue_tokens
+from tests.support.staff import PASSWORD, PREFIXES, IssuedTokens, api_routes, issue_tokens
 
 IDENTITIES = [
     "anonymous",

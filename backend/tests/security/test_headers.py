@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.core.db import get_session
 from app.main import create_app
-from tests.admin.fixtures import PASSWORD, admin_client
+from tests.support.staff import PASSWORD, admin_client
 
 
 async def test_api_responses_carry_security_headers(client: httpx.AsyncClient, as_role) -> None:

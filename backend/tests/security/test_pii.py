@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.logging import JsonFormatter
-from tests.admin.fixtures import PASSWORD
+from tests.support.staff import PASSWORD
 
 ADMIN = "/api/v1/admin"
 

@@ -25,7 +25,9 @@ from app.core.ratelimit import (
     b2b_rate_limit,
 )
 from app.main import create_app
-from tests.admin.fixtures import (
+from tests.conftest import SERVICES
+from tests.support.proxy import CuttableProxy
+from tests.support.staff import (
     PASSWORD,
     PREFIXES,
     FakeClock,
@@ -34,8 +36,6 @@ from tests.admin.fixtures import (
     fresh_ip,
     issue_tokens,
 )
-from tests.conftest import SERVICES
-from tests.support.proxy import CuttableProxy
 
 TIGHT = {
     "rate_limit_public": "3/minute",

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.core.db import get_session, get_session_factory
 from app.main import create_app
-from tests.admin.fixtures import admin_client, issue_tokens
+from tests.support.staff import admin_client, issue_tokens
 
 logger = logging.getLogger(__name__)
 

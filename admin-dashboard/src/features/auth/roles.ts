@@ -1,4 +1,4 @@
-/** Admin roles, from least to most privileged (see DESIGN.md, "Role rules"). */
+/** Admin roles, from least to most privileged (docs/architecture.md, "Roles"). */
 export const ROLES = ["analyst", "manager", "admin"] as const;
 
 export type Role = (typeof ROLES)[number];

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.admin.audit.service import Action, record
 from app.admin.deps import Principal
 from app.admin.models import AdminUser, RefreshToken
-from app.admin.users.service import end_sessions, get_by_email, normalize_email
+from app.admin.users.service import end_sessions, get_by_email, lookup_email
 from app.core.config import Settings
 from app.core.ratelimit import RateLimiter
 from app.core.security import (
@@ -65,7 +65,7 @@ class IssuedSession:
 
 def _failures_key(email: str) -> str:
     # Hashed: sign-in attempts never put an address into Redis keys.
-    return "login-failures:" + hashlib.sha256(normalize_email(email).encode()).hexdigest()[:32]
+    return "login-failures:" + hashlib.sha256(lookup_email(email).encode()).hexdigest()[:32]
 
 
 def _access_token(
@@ -128,7 +128,7 @@ async def login(
     client: Client,
     now: datetime,
 ) -> IssuedSession:
-    email = normalize_email(email)[:254]
+    email = lookup_email(email)
     window = settings.login_failure_window_minutes * 60
     key = _failures_key(email)
     failures = await limiter.count_events(key, window, now=now.timestamp())

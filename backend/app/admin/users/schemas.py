@@ -6,22 +6,19 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.admin.deps import Role
+from app.core.emails import normalize_email
 from app.core.security import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 
 def _admin_email(value: str) -> str:
     """A syntactically valid address (no DNS lookups), stored lower-case."""
-    try:
-        checked = validate_email(
-            value, check_deliverability=False, globally_deliverable=False, test_environment=True
-        )
-    except EmailNotValidError as exc:
-        raise ValueError(str(exc)) from exc
-    return checked.normalized.lower()
+    normalized = normalize_email(value, test_domains=True)
+    if normalized is None:
+        raise ValueError("enter a valid email address, like name@example.com")
+    return normalized
 
 
 AdminEmail = Annotated[str, Field(max_length=254), AfterValidator(_admin_email)]

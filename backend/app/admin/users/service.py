@@ -13,17 +13,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.admin.audit.service import Action, record
 from app.admin.deps import Principal, Role
 from app.admin.models import AdminUser, RefreshToken
+from app.core.emails import normalize_email
 from app.core.errors import Conflict, NotFound
 from app.core.security import hash_password_async
 
 
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
+def lookup_email(email: str) -> str:
+    """The form an address is stored in, for a lookup; input that is no address at all
+    still gets a stable form (it matches no user)."""
+    return normalize_email(email, test_domains=True) or email.strip().lower()[:254]
 
 
 async def get_by_email(session: AsyncSession, email: str) -> AdminUser | None:
     return (
-        await session.execute(sa.select(AdminUser).where(AdminUser.email == normalize_email(email)))
+        await session.execute(sa.select(AdminUser).where(AdminUser.email == lookup_email(email)))
     ).scalar_one_or_none()
 
 
@@ -56,7 +59,7 @@ async def create_user(
     via: str = "api",
 ) -> AdminUser:
     """A new active user, audited. ``Conflict`` when the email is taken."""
-    email = normalize_email(email)
+    email = lookup_email(email)
     if await get_by_email(session, email) is not None:
         raise Conflict("An admin user with this email already exists.", code="email_taken")
     user = AdminUser(

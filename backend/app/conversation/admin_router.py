@@ -8,14 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
-from app.admin.conversations import service
-from app.admin.conversations.schemas import (
+from app.admin.deps import AnalystAccess
+from app.conversation import queries
+from app.conversation.admin_schemas import (
     AdminConversationDetail,
     AdminConversationPage,
     ConversationSort,
     ConversationStatus,
 )
-from app.admin.deps import AnalystAccess
 from app.core.db import SessionDep
 from app.core.errors import (
     Forbidden,
@@ -52,9 +52,9 @@ async def list_conversations(
 ) -> AdminConversationPage:
     """Conversations, newest first by default, a page at a time (follow `next_cursor`).
     Analyst role or higher."""
-    items, next_cursor = await service.list_conversations(
+    items, next_cursor = await queries.list_conversations(
         session,
-        service.ConversationFilters(
+        queries.ConversationFilters(
             status=tuple(status or ()),
             agent=agent,
             has_lead=has_lead,
@@ -81,4 +81,4 @@ async def get_conversation(
     """One conversation with what the advisor learned and the full transcript. Email,
     phone, street address and last name are masked for analysts, in the slots and in
     the messages. Analyst role or higher."""
-    return await service.conversation_detail(session, conversation_id, principal.sees_pii)
+    return await queries.conversation_detail(session, conversation_id, principal.sees_pii)

@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.admin.leads import service as leads_service
 from app.admin.models import AuditLog
 from app.core.csv_export import safe_cell
+from app.leads import queries as leads_queries
 from app.leads.models import Lead
-from tests.admin.fixtures import FakeClock
+from tests.support.staff import FakeClock
 
 LEADS = "/api/v1/admin/leads"
 EXPORT = "/api/v1/admin/leads/export.csv"
@@ -246,9 +246,9 @@ async def test_csv_export_streams_matching_rows_with_a_dated_filename(
     client: httpx.AsyncClient, as_role, batch: str, clock: FakeClock, monkeypatch
 ) -> None:
     # Tiny chunks, so the export really pages through the keyset.
-    original = leads_service.iter_export_rows
+    original = leads_queries.iter_export_rows
     monkeypatch.setattr(
-        leads_service,
+        leads_queries,
         "iter_export_rows",
         lambda *a, **kw: original(*a, **{**kw, "chunk_size": 2}),
     )
@@ -262,7 +262,7 @@ async def test_csv_export_streams_matching_rows_with_a_dated_filename(
     )
     assert [r["first_name"] for r in rows] == [f"Person{i}" for i in (3, 4, 5, 6, 1, 2, 0)]
     assert rows[0]["email"].endswith("@example.com")
-    assert list(rows[0]) == leads_service.CSV_COLUMNS
+    assert list(rows[0]) == leads_queries.CSV_COLUMNS
 
     filtered = parse_csv(
         await client.get(
@@ -327,9 +327,9 @@ async def test_the_export_reads_in_chunks_not_all_at_once(
 
     chunks = [
         chunk
-        async for chunk in leads_service.iter_export_rows(
+        async for chunk in leads_queries.iter_export_rows(
             factory,
-            leads_service.LeadFilters(q=city),
+            leads_queries.LeadFilters(q=city),
             sort="-created_at",
             sees_pii=True,
             chunk_size=2,

@@ -5,25 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import AwareDatetime
 
 from app.admin.audit.service import Action, record
 from app.admin.deps import AnalystAccess, ManagerAccess
-from app.admin.leads import service
-from app.admin.leads.schemas import (
-    AdminLeadDetail,
-    AdminLeadPage,
-    AdminLeadUpdate,
-    LeadSort,
-    LeadSource,
-    LeadStatus,
-    LeadTier,
-)
 from app.core.csv_export import stream_csv
 from app.core.db import SessionDep, SessionFactoryDep
 from app.core.errors import (
+    Conflict,
     Forbidden,
     NotFound,
     RateLimited,
@@ -32,10 +23,27 @@ from app.core.errors import (
     responses,
 )
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from app.leads import queries, service
+from app.leads.admin_schemas import (
+    AdminLeadDetail,
+    AdminLeadPage,
+    AdminLeadUpdate,
+    LeadSort,
+    LeadSource,
+    LeadStatus,
+    LeadTier,
+)
 
 router = APIRouter(prefix="/leads", tags=["admin_leads"])
 
 _COMMON = (Unauthorized, Forbidden, ValidationFailed, RateLimited)
+
+
+def _lead_chats(request: Request) -> queries.LeadChatReader:
+    return request.app.state.lead_chats
+
+
+LeadChats = Annotated[queries.LeadChatReader, Depends(_lead_chats)]
 
 
 def lead_filters(
@@ -64,8 +72,8 @@ def lead_filters(
             "admins also: last name, email, phone, street address.",
         ),
     ] = None,
-) -> service.LeadFilters:
-    return service.LeadFilters(
+) -> queries.LeadFilters:
+    return queries.LeadFilters(
         status=status or (),
         tier=tier or (),
         state=state or (),
@@ -77,7 +85,7 @@ def lead_filters(
     )
 
 
-Filters = Annotated[service.LeadFilters, Depends(lead_filters)]
+Filters = Annotated[queries.LeadFilters, Depends(lead_filters)]
 Sort = Annotated[
     LeadSort,
     Query(description="`-created_at` (newest first, default), `created_at`, `-score`, `score`."),
@@ -95,7 +103,7 @@ async def list_leads(
 ) -> AdminLeadPage:
     """Leads, filtered and sorted, a page at a time (keyset pagination: follow
     `next_cursor`). Contact details are masked for analysts. Analyst role or higher."""
-    items, next_cursor = await service.list_leads(
+    items, next_cursor = await queries.list_leads(
         session, filters, sort=sort, cursor=cursor, limit=limit, sees_pii=principal.sees_pii
     )
     return AdminLeadPage(items=items, next_cursor=next_cursor)
@@ -145,12 +153,12 @@ async def export_leads_csv(
             },
         },
     )
-    chunks = service.iter_export_rows(
+    chunks = queries.iter_export_rows(
         session_factory, filters, sort=sort, sees_pii=principal.sees_pii
     )
     filename = f"leads-{principal.now:%Y%m%d}.csv"
     return StreamingResponse(
-        stream_csv(service.CSV_COLUMNS, chunks),
+        stream_csv(queries.CSV_COLUMNS, chunks),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -158,19 +166,29 @@ async def export_leads_csv(
 
 @router.get("/{lead_id}", response_model=AdminLeadDetail, responses=responses(*_COMMON, NotFound))
 async def get_lead(
-    lead_id: uuid.UUID, principal: AnalystAccess, session: SessionDep
+    lead_id: uuid.UUID, principal: AnalystAccess, session: SessionDep, chats: LeadChats
 ) -> AdminLeadDetail:
     """One lead in full: qualification, estimate, score factors, proof of consent and
     the chat transcript. Masked for analysts. Analyst role or higher."""
-    return await service.lead_detail(session, lead_id, principal.sees_pii)
+    return await queries.lead_detail(session, lead_id, principal.sees_pii, chats)
 
 
-@router.patch("/{lead_id}", response_model=AdminLeadDetail, responses=responses(*_COMMON, NotFound))
+@router.patch(
+    "/{lead_id}",
+    response_model=AdminLeadDetail,
+    responses=responses(*_COMMON, NotFound, Conflict),
+)
 async def update_lead(
-    lead_id: uuid.UUID, body: AdminLeadUpdate, principal: ManagerAccess, session: SessionDep
+    lead_id: uuid.UUID,
+    body: AdminLeadUpdate,
+    principal: ManagerAccess,
+    session: SessionDep,
+    chats: LeadChats,
 ) -> AdminLeadDetail:
     """Change a lead's status or notes (send only what changes; `notes: null` clears
-    them). Audited as `lead.update`. Manager role or higher."""
+    them). A status change must be one the lead's current status allows (409
+    `invalid_status_transition` says which are). Audited as `lead.update`. Manager role
+    or higher."""
     await service.update_lead(
         session,
         lead_id,
@@ -179,4 +197,4 @@ async def update_lead(
         notes=body.notes,
         notes_sent="notes" in body.model_fields_set,
     )
-    return await service.lead_detail(session, lead_id, principal.sees_pii)
+    return await queries.lead_detail(session, lead_id, principal.sees_pii, chats)

@@ -1,8 +1,13 @@
-"""Leads for the dashboard: filtered keyset listing, detail with consent and transcript,
-status and notes changes (audited), and the rows of the CSV export.
+"""The read side of leads for staff: filtered keyset listing, one lead in full (with its
+consent records and the chats that led to it), and the rows of the CSV export.
 
-Every view goes through ``summary``/``detail``/``csv_row`` here, which mask PII for
+Every view goes through ``summary``/``lead_detail``/``csv_row`` here, which mask PII for
 roles that may not see it; nothing else serialises a lead for the dashboard.
+
+The chats come from the conversation domain, which builds on this one (a chat creates a
+lead), so this module cannot import it: it declares what it needs, a
+:class:`LeadChatReader`, and the app passes the conversation domain's implementation in
+(``app.state.lead_chats``, set in ``app.main``).
 """
 
 from __future__ import annotations
@@ -13,26 +18,23 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.admin.audit.service import Action, record
-from app.admin.deps import Principal
-from app.admin.leads.schemas import (
+from app.core import masking
+from app.core.db import SessionFactory
+from app.core.pagination import SortKey, next_cursor, page_query
+from app.leads.admin_schemas import (
     AdminLeadDetail,
     AdminLeadSummary,
     ConsentOut,
     Transcript,
     TranscriptMessage,
 )
-from app.conversation.models import Conversation, Message
-from app.core import masking
-from app.core.db import SessionFactory
-from app.core.errors import NotFound
-from app.core.pagination import SortKey, next_cursor, page_query
 from app.leads.models import ConsentRecord, Lead
+from app.leads.service import get_lead
 
 SORTS = {
     "-created_at": SortKey("-created_at", Lead.created_at, Lead.id, descending=True, kind=datetime),
@@ -114,7 +116,7 @@ async def list_leads(
     )
 
 
-def _known(lead: Any, *extra: dict[str, Any] | None) -> list[masking.Known]:
+def known_pii(lead: Any, *extra: dict[str, Any] | None) -> list[masking.Known]:
     return masking.known_values(
         {
             "email": lead.email,
@@ -150,14 +152,40 @@ def summary(lead: Lead, sees_pii: bool) -> AdminLeadSummary:
     )
 
 
-async def get_lead(session: AsyncSession, lead_id: uuid.UUID) -> Lead:
-    lead = await session.get(Lead, lead_id)
-    if lead is None:
-        raise NotFound("No lead has this id.", code="lead_not_found")
-    return lead
+@dataclass(frozen=True)
+class ChatLine:
+    """One message of a chat, as the lead detail shows it."""
+
+    seq: int
+    role: str
+    content: str
+    meta: dict[str, Any]
+    created_at: datetime
 
 
-async def lead_detail(session: AsyncSession, lead_id: uuid.UUID, sees_pii: bool) -> AdminLeadDetail:
+@dataclass(frozen=True)
+class LinkedChat:
+    """A chat that led to a lead: what the advisor learned and what was said."""
+
+    conversation_id: uuid.UUID
+    started_at: datetime
+    status: str
+    slots: dict[str, Any]
+    lines: list[ChatLine]
+
+
+class LeadChatReader(Protocol):
+    """The chats of a lead: those linked to it and those its consents came from, newest
+    first. The conversation domain provides it (``conversation.queries.chats_for_lead``)."""
+
+    async def __call__(
+        self, session: AsyncSession, lead_id: uuid.UUID, conversation_ids: Sequence[uuid.UUID]
+    ) -> list[LinkedChat]: ...
+
+
+async def lead_detail(
+    session: AsyncSession, lead_id: uuid.UUID, sees_pii: bool, chats: LeadChatReader
+) -> AdminLeadDetail:
     lead = await get_lead(session, lead_id)
     consents = list(
         (
@@ -168,28 +196,10 @@ async def lead_detail(session: AsyncSession, lead_id: uuid.UUID, sees_pii: bool)
             )
         ).scalars()
     )
-    consent_chats = [c.conversation_id for c in consents if c.conversation_id is not None]
-    conversations = list(
-        (
-            await session.execute(
-                sa.select(Conversation)
-                .where(sa.or_(Conversation.lead_id == lead.id, Conversation.id.in_(consent_chats)))
-                .order_by(Conversation.created_at.desc(), Conversation.id.desc())
-            )
-        ).scalars()
+    linked = await chats(
+        session, lead.id, [c.conversation_id for c in consents if c.conversation_id is not None]
     )
-    messages: dict[uuid.UUID, list[Message]] = {c.id: [] for c in conversations}
-    if conversations:
-        for message in (
-            await session.execute(
-                sa.select(Message)
-                .where(Message.conversation_id.in_(list(messages)))
-                .order_by(Message.conversation_id, Message.seq)
-            )
-        ).scalars():
-            messages[message.conversation_id].append(message)
-
-    known = _known(lead, *(c.slots for c in conversations))
+    known = known_pii(lead, *(chat.slots for chat in linked))
     base = summary(lead, sees_pii).model_dump()
     return AdminLeadDetail(
         **base,
@@ -226,19 +236,20 @@ async def lead_detail(session: AsyncSession, lead_id: uuid.UUID, sees_pii: bool)
         ],
         transcripts=[
             Transcript(
-                conversation_id=c.id,
-                started_at=c.created_at,
-                status=c.status,
-                messages=transcript(messages[c.id], sees_pii, known),
+                conversation_id=chat.conversation_id,
+                started_at=chat.started_at,
+                status=chat.status,
+                messages=transcript(chat.lines, sees_pii, known),
             )
-            for c in conversations
+            for chat in linked
         ],
     )
 
 
 def transcript(
-    messages: Sequence[Message], sees_pii: bool, known: list[masking.Known]
+    lines: Sequence[Any], sees_pii: bool, known: list[masking.Known]
 ) -> list[TranscriptMessage]:
+    """Messages (``ChatLine`` or ORM rows) as staff see them: scrubbed for analysts."""
     return [
         TranscriptMessage(
             seq=m.seq,
@@ -247,43 +258,8 @@ def transcript(
             meta=(m.meta or {}) if sees_pii else masking.mask_mapping(m.meta or {}, known),
             created_at=m.created_at,
         )
-        for m in messages
+        for m in lines
     ]
-
-
-async def update_lead(
-    session: AsyncSession,
-    lead_id: uuid.UUID,
-    *,
-    actor: Principal,
-    status: str | None,
-    notes: str | None,
-    notes_sent: bool,
-) -> Lead:
-    lead = await get_lead(session, lead_id)
-    changes: dict[str, Any] = {}
-    if status is not None and status != lead.status:
-        changes["status"] = {"from": lead.status, "to": status}
-        lead.status = status
-    if notes_sent and (notes or None) != lead.notes:
-        # Notes may quote the homeowner: the log says that they changed, not what they say.
-        changes["notes"] = {"from_length": len(lead.notes or ""), "to_length": len(notes or "")}
-        lead.notes = notes or None
-    if not changes:
-        return lead
-    lead.updated_at = actor.now
-    await session.flush()
-    await record(
-        session,
-        action=Action.LEAD_UPDATE,
-        at=actor.now,
-        actor=actor.user,
-        target_type="lead",
-        target_id=lead.id,
-        ip=actor.ip,
-        details={"changes": changes},
-    )
-    return lead
 
 
 # --- CSV export --------------------------------------------------------------------------
@@ -330,7 +306,7 @@ def csv_row(lead: Any, sees_pii: bool) -> list[Any]:
         email = masking.mask_email(lead.email)
         phone = masking.mask_phone(lead.phone)
         street = masking.mask_street(lead.street_address)
-        notes = masking.scrub_text(lead.notes, _known(lead))
+        notes = masking.scrub_text(lead.notes, known_pii(lead))
     return [
         lead.id,
         lead.created_at.isoformat(),

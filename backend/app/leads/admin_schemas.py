@@ -1,5 +1,5 @@
-"""Leads as the dashboard sees them. For analysts the server masks the homeowner's
-email, phone, street address and last name (``pii_masked`` says so)."""
+"""Leads as the dashboard sees them (``/admin/leads``). For analysts the server masks the
+homeowner's email, phone, street address and last name (``pii_masked`` says so)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.leads.models import LEAD_SOURCES, LEAD_STATUSES
+from app.leads.lifecycle import LeadStatus
+from app.leads.models import LEAD_SOURCES
 
-LeadStatus = Literal[LEAD_STATUSES]  # type: ignore[valid-type]
 LeadSource = Literal[LEAD_SOURCES]  # type: ignore[valid-type]
 LeadTier = Literal["A", "B", "C"]
 LeadSort = Literal["-created_at", "created_at", "-score", "score"]

@@ -1,4 +1,5 @@
-"""Advisor conversations as the dashboard sees them (PII scrubbed for analysts)."""
+"""Advisor conversations as the dashboard sees them (``/admin/conversations``; PII
+scrubbed for analysts)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from app.admin.leads.schemas import TranscriptMessage
 from app.conversation.models import CONVERSATION_STATUSES
+from app.leads.admin_schemas import TranscriptMessage
 
 ConversationStatus = Literal[CONVERSATION_STATUSES]  # type: ignore[valid-type]
 ConversationSort = Literal["-created_at", "created_at"]

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import httpx
 
-from tests.admin.fixtures import FakeClock
+from tests.support.staff import FakeClock
 
 CONVERSATIONS = "/api/v1/admin/conversations"
 

@@ -1,8 +1,14 @@
-"""Conversations for the dashboard: filtered keyset listing and full transcripts."""
+"""The read side of conversations: transcripts (for the homeowner's resume, the staff
+views and the lead detail), the staff list and one conversation in full.
+
+Every staff view masks PII for roles that may not see it: the slots, the messages and
+the estimate go through ``app.core.masking`` with the values known for this chat.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,13 +16,83 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.admin.conversations.schemas import AdminConversationDetail, AdminConversationSummary
-from app.admin.leads.service import transcript
+from app.conversation.admin_schemas import AdminConversationDetail, AdminConversationSummary
 from app.conversation.models import Conversation, Message
 from app.core import masking
 from app.core.errors import NotFound
 from app.core.pagination import SortKey, next_cursor, page_query
 from app.leads.models import Lead
+from app.leads.queries import ChatLine, LinkedChat, known_pii, transcript
+
+# --- transcripts --------------------------------------------------------------------------
+
+
+async def messages_of(
+    session: AsyncSession, conversation_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Message]]:
+    """Every message of these conversations, in order, by conversation (one query)."""
+    found: dict[uuid.UUID, list[Message]] = {cid: [] for cid in conversation_ids}
+    if not found:
+        return found
+    statement = (
+        sa.select(Message)
+        .where(Message.conversation_id.in_(list(found)))
+        .order_by(Message.conversation_id, Message.seq)
+    )
+    for message in (await session.execute(statement)).scalars():
+        found[message.conversation_id].append(message)
+    return found
+
+
+async def recent_messages(
+    session: AsyncSession, conversation: Conversation, *, last: int
+) -> list[Message]:
+    """The last ``last`` messages, oldest first (what an agent reads as history)."""
+    statement = (
+        sa.select(Message)
+        .where(Message.conversation_id == conversation.id)
+        .order_by(Message.seq.desc())
+        .limit(last)
+    )
+    return list(reversed(list((await session.execute(statement)).scalars())))
+
+
+async def chats_for_lead(
+    session: AsyncSession, lead_id: uuid.UUID, conversation_ids: Sequence[uuid.UUID]
+) -> list[LinkedChat]:
+    """The chats that became this lead or gave one of its consents, newest first (the
+    lead detail's ``LeadChatReader``)."""
+    conversations = list(
+        (
+            await session.execute(
+                sa.select(Conversation)
+                .where(
+                    sa.or_(
+                        Conversation.lead_id == lead_id,
+                        Conversation.id.in_(list(conversation_ids)),
+                    )
+                )
+                .order_by(Conversation.created_at.desc(), Conversation.id.desc())
+            )
+        ).scalars()
+    )
+    messages = await messages_of(session, [c.id for c in conversations])
+    return [
+        LinkedChat(
+            conversation_id=c.id,
+            started_at=c.created_at,
+            status=c.status,
+            slots=dict(c.slots or {}),
+            lines=[
+                ChatLine(m.seq, m.role, m.content, dict(m.meta or {}), m.created_at)
+                for m in messages[c.id]
+            ],
+        )
+        for c in conversations
+    ]
+
+
+# --- staff list and detail ----------------------------------------------------------------
 
 SORTS = {
     "-created_at": SortKey(
@@ -96,27 +172,13 @@ async def conversation_detail(
     conversation = await session.get(Conversation, conversation_id)
     if conversation is None:
         raise NotFound("No conversation has this id.", code="conversation_not_found")
-    messages = list(
-        (
-            await session.execute(
-                sa.select(Message)
-                .where(Message.conversation_id == conversation.id)
-                .order_by(Message.seq)
-            )
-        ).scalars()
-    )
+    messages = (await messages_of(session, [conversation.id]))[conversation.id]
     lead = await session.get(Lead, conversation.lead_id) if conversation.lead_id else None
-    lead_values = (
-        {
-            "email": lead.email,
-            "phone": lead.phone,
-            "last_name": lead.last_name,
-            "street_address": lead.street_address,
-        }
-        if lead
-        else None
+    known = (
+        known_pii(lead, conversation.slots)
+        if lead is not None
+        else masking.known_values(conversation.slots)
     )
-    known = masking.known_values(conversation.slots, lead_values)
     return AdminConversationDetail(
         **summary(conversation, sees_pii).model_dump(),
         slots=(conversation.slots or {})

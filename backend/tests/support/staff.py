@@ -1,4 +1,4 @@
-"""Admin-side test fixtures, shared by tests/admin and tests/security.
+"""Staff-side test fixtures, shared by the admin, leads, conversation and security tests.
 
 Fixture data is committed (to a savepoint of the test's transaction, which is still
 rolled back at the end), so a request that fails and rolls back keeps it. Users are
@@ -63,12 +63,18 @@ def fresh_ip() -> str:
     return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255 or 1}"
 
 
-def admin_client(app: FastAPI, ip: str | None = None, **kwargs: Any) -> httpx.AsyncClient:
-    """https, so the Secure refresh cookie comes back like in a browser."""
-    transport = httpx.ASGITransport(
-        app=app, raise_app_exceptions=False, client=(ip or fresh_ip(), 51000)
-    )
-    return httpx.AsyncClient(transport=transport, base_url="https://testserver", **kwargs)
+class TestClient(httpx.AsyncClient):
+    """A client of the app from one address (``ip``), over https so the Secure refresh
+    cookie comes back like in a browser."""
+
+    def __init__(self, app: FastAPI, ip: str, **kwargs: Any) -> None:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(ip, 51000))
+        super().__init__(transport=transport, base_url="https://testserver", **kwargs)
+        self.ip = ip
+
+
+def admin_client(app: FastAPI, ip: str | None = None, **kwargs: Any) -> TestClient:
+    return TestClient(app, ip or fresh_ip(), **kwargs)
 
 
 @pytest.fixture
@@ -82,7 +88,9 @@ def clock(app: FastAPI) -> Iterator[FakeClock]:
 
 
 @pytest.fixture
-async def client(app: FastAPI, db_session: AsyncSession) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app: FastAPI, db_session: AsyncSession) -> AsyncIterator[TestClient]:
+    """The app from an address of this test's own (per-IP limits never leak between
+    tests); its requests share the test's rolled-back transaction."""
     async with admin_client(app) as http:
         yield http
 

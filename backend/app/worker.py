@@ -1,0 +1,147 @@
+"""The worker: runs every domain's background jobs (``app/<domain>/tasks.py``).
+
+One runner serves both storage modes. ``aurum worker`` runs it as its own process (run
+as many as you like: each periodic slot runs once, see ``app.core.jobs``); on the
+embedded database the API runs the same runner inside its own process
+(``WORKER_IN_PROCESS``), so a laptop needs no second command.
+
+A loop: every ``WORKER_POLL_SECONDS`` the worker looks at each periodic job and, when
+the job's slot has moved on since it last looked, tries to claim the new slot and runs
+it. Claiming costs one insert per job per slot, not per poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.conversation import tasks as conversation_tasks
+from app.core import tasks as core_tasks
+from app.core.config import Settings
+from app.core.db import SessionFactory, utcnow
+from app.core.jobs import JobContext, JobRun, PeriodicJob
+
+logger = logging.getLogger("aurum.worker")
+
+#: Every periodic job of every domain, in the order a worker looks at them.
+PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
+    *core_tasks.PERIODIC,
+    *conversation_tasks.PERIODIC,
+)
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    job: str
+    slot: int
+    result: dict[str, Any] | None
+    error: str | None
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Worker:
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        settings: Settings,
+        *,
+        jobs: Sequence[PeriodicJob] = PERIODIC_JOBS,
+        name: str | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.session_factory = session_factory
+        self.settings = settings
+        self.jobs = tuple(jobs)
+        self.name = name or worker_name()
+        self.clock = clock
+        self._looked_at: dict[str, int] = {}  # job -> the last slot this worker tried
+
+    async def _claim(self, job: PeriodicJob, slot: int, now: datetime) -> bool:
+        """Insert ``(job, slot)``; True when this worker's insert won."""
+        async with self.session_factory() as session:
+            dialect = session.bind.dialect.name if session.bind else "postgresql"
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            statement = (
+                insert(JobRun)
+                .values(job=job.name, slot=slot, worker=self.name, started_at=now)
+                .on_conflict_do_nothing(index_elements=["job", "slot"])
+                .returning(JobRun.job)
+            )
+            return (await session.execute(statement)).first() is not None
+
+    async def _finish(self, outcome: JobOutcome) -> None:
+        async with self.session_factory() as session:
+            await session.execute(
+                sa.update(JobRun)
+                .where(JobRun.job == outcome.job, JobRun.slot == outcome.slot)
+                .values(finished_at=self.clock(), result=outcome.result, error=outcome.error)
+            )
+
+    async def run_job(self, job: PeriodicJob, now: datetime) -> JobOutcome | None:
+        """Claim ``job``'s slot at ``now`` and run it; None when another worker has it."""
+        slot = job.slot(now)
+        if not await self._claim(job, slot, now):
+            return None
+        started = time.perf_counter()
+        try:
+            result = await job.run(JobContext(self.session_factory, self.settings, now))
+            outcome = JobOutcome(job.name, slot, result, None)
+            logger.info(
+                "periodic job finished",
+                extra={
+                    "job": job.name,
+                    "slot": slot,
+                    "result": result,
+                    "seconds": round(time.perf_counter() - started, 3),
+                },
+            )
+        except Exception as exc:
+            logger.exception("periodic job failed", extra={"job": job.name, "slot": slot})
+            outcome = JobOutcome(job.name, slot, None, f"{type(exc).__name__}: {exc}"[:500])
+        await self._finish(outcome)
+        return outcome
+
+    async def run_due(self) -> list[JobOutcome]:
+        """Run every job whose slot has moved on since this worker last looked."""
+        now = self.clock()
+        outcomes: list[JobOutcome] = []
+        for job in self.jobs:
+            slot = job.slot(now)
+            if self._looked_at.get(job.name) == slot:
+                continue
+            outcome = await self.run_job(job, now)
+            self._looked_at[job.name] = slot
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Loop until ``stop`` is set. A database outage pauses the loop, never ends it."""
+        logger.info(
+            "worker started",
+            extra={"worker": self.name, "jobs": [job.name for job in self.jobs]},
+        )
+        while not stop.is_set():
+            try:
+                await self.run_due()
+            except Exception:
+                # The claim or the bookkeeping failed (the database is down?): the job's
+                # slot was not marked as looked at, so it is tried again next time.
+                logger.warning("worker pass failed; retrying", exc_info=True)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.settings.worker_poll_seconds)
+        logger.info("worker stopped", extra={"worker": self.name})
