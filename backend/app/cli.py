@@ -255,6 +255,55 @@ async def _run_worker(settings, *, once: bool) -> None:  # type: ignore[no-untyp
         await database.dispose()
 
 
+privacy_cli = typer.Typer(help="Personal data requests.", no_args_is_help=True)
+cli.add_typer(privacy_cli, name="privacy")
+
+
+@privacy_cli.command("erase")
+def privacy_erase(
+    email: Annotated[str | None, typer.Option("--email", help="The person's email.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="The person's US phone.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase a person's data on request: their leads keep qualification and money but
+    lose every contact detail; their chats lose contact details (messages keep
+    `[removed]`). Cannot be undone. Audited as `privacy.erase` without the person's
+    details."""
+    from app.leads.fields import normalize_email, normalize_phone
+
+    normalized_email = normalize_email(email) if email else None
+    normalized_phone = normalize_phone(phone) if phone else None
+    if email and normalized_email is None:
+        typer.echo(f"Not a valid email address: {email}", err=True)
+        raise typer.Exit(2)
+    if phone and normalized_phone is None:
+        typer.echo(f"Not a valid US phone number: {phone}", err=True)
+        raise typer.Exit(2)
+    if not (normalized_email or normalized_phone):
+        typer.echo("Give --email, --phone or both.", err=True)
+        raise typer.Exit(2)
+    if not yes and not typer.confirm("Erase this person's data? This cannot be undone"):
+        raise typer.Exit(1)
+    erasure = asyncio.run(_erase(normalized_email, normalized_phone))
+    typer.echo(
+        f"Erased {len(erasure.leads)} lead(s) and {erasure.conversations} chat(s) "
+        f"({erasure.messages} message(s) redacted)."
+    )
+
+
+async def _erase(email: str | None, phone: str | None):  # type: ignore[no-untyped-def]
+    from app.core.config import get_settings
+    from app.core.db import Database, utcnow
+    from app.privacy.service import erase_person
+
+    database = Database(get_settings())
+    try:
+        async with database.transaction() as session:
+            return await erase_person(session, email=email, phone=phone, at=utcnow(), via="cli")
+    finally:
+        await database.dispose()
+
+
 ADMIN_ROLES = ("admin", "manager", "analyst")
 
 

@@ -26,6 +26,7 @@ from app.core.middleware import Metrics, RequestContextMiddleware
 from app.core.ratelimit import PublicRateLimit, RateLimitHeadersMiddleware, build_rate_limiter
 from app.leads.admin_router import router as leads_admin_router
 from app.leads.router import router as leads_router
+from app.privacy.admin_router import router as privacy_admin_router
 from app.solar.engine import SolarConfig
 from app.solar.router import router as solar_router
 from app.solar.tables import reference_data
@@ -95,7 +96,12 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     # Staff routes: identity from app/admin, each domain's own staff views beside it.
     # 403 also when ADMIN_IP_ALLOWLIST refuses the client's address.
     app.include_router(auth_api, prefix=API_PREFIX, responses=responses(Forbidden))
-    for router in (leads_admin_router, conversation_admin_router, identity_api):
+    for router in (
+        leads_admin_router,
+        conversation_admin_router,
+        privacy_admin_router,
+        identity_api,
+    ):
         app.include_router(router, prefix=f"{API_PREFIX}/admin", responses=responses(Forbidden))
     # The lead detail shows the chats behind a lead; leads/ cannot import conversation/.
     app.state.lead_chats = conversation_queries.chats_for_lead

@@ -5,7 +5,7 @@ from app.conversation.models import Conversation, Message
 from app.core.db import Base
 from app.core.idempotency import IdempotencyKey
 from app.core.jobs import JobRun
-from app.leads.models import ConsentRecord, Lead
+from app.leads.models import ConsentRecord, Lead, LeadSubmission
 
 __all__ = [
     "AdminUser",
@@ -16,6 +16,7 @@ __all__ = [
     "IdempotencyKey",
     "JobRun",
     "Lead",
+    "LeadSubmission",
     "Message",
     "RefreshToken",
 ]

@@ -38,6 +38,9 @@ class Conversation(UUIDPrimaryKey, Timestamps, Base):
     user_agent: Mapped[str | None] = mapped_column(sa.String(512))
     message_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the homeowner's contact details were removed from the slots and messages
+    # (the chat ended without a lead, was abandoned, or the person asked for erasure).
+    contact_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Optimistic concurrency: two turns of one conversation cannot both commit.
     version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
 

@@ -144,7 +144,7 @@ def summary(conversation: Conversation, sees_pii: bool) -> AdminConversationSumm
         awaiting=conversation.awaiting,
         message_count=conversation.message_count,
         lead_id=conversation.lead_id,
-        source=conversation.source,
+        source=conversation.source if sees_pii else masking.scrub_text(conversation.source),
         completed_at=conversation.completed_at,
         pii_masked=not sees_pii,
     )
@@ -187,7 +187,9 @@ async def conversation_detail(
         estimate=conversation.estimate
         if sees_pii
         else masking.mask_mapping(conversation.estimate, known),
-        utm=conversation.utm or {},
+        utm=(conversation.utm or {})
+        if sees_pii
+        else masking.mask_mapping(conversation.utm or {}, known),
         ip=conversation.ip if sees_pii else masking.mask_ip(conversation.ip),
         user_agent=conversation.user_agent,
         messages=transcript(messages, sees_pii, known),

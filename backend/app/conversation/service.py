@@ -30,6 +30,7 @@ from app.conversation.agent.base import (
     chunk_text,
 )
 from app.conversation.models import Conversation, Message
+from app.conversation.privacy import purge_contact
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
 from app.core.security import hash_token
@@ -39,6 +40,7 @@ logger = logging.getLogger("aurum.conversation")
 
 MAX_MESSAGES_PER_CONVERSATION = 400
 HISTORY_MESSAGES = 12  # what an agent reads of the chat so far
+ENDED_WITHOUT_LEAD = frozenset({"declined_consent", "stopped", "ended_renter"})
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,10 @@ async def run_turn(
             "Another message in this conversation is being answered; try again.",
             code="conversation_busy",
         ) from exc
+    if turn.outcome in ENDED_WITHOUT_LEAD:
+        # A chat that will never be a lead keeps no contact details, from this turn on.
+        await purge_contact(session, conversation, at=utcnow())
+        await session.flush()
     if on_delta and not turn.streamed:
         for index, row in enumerate(rows):
             for chunk in chunk_text(row.content):

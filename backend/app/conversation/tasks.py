@@ -1,4 +1,5 @@
-"""Periodic jobs of the conversation domain: expire the tokens of idle chats.
+"""Periodic jobs of the conversation domain: expire the tokens of idle chats, and purge
+the contact details of abandoned ones.
 
 A conversation token lets whoever holds it (the homeowner's browser) resume the chat
 and read its transcript. A chat idle for ``CONVERSATION_TOKEN_IDLE_DAYS`` (30 by default)
@@ -13,6 +14,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.conversation.models import Conversation
+from app.conversation.privacy import purge_contact
 from app.core.jobs import JobContext, JobResult, PeriodicJob, in_batches
 
 
@@ -35,11 +37,52 @@ async def expire_idle_tokens(ctx: JobContext) -> JobResult:
     return {"expired": await in_batches(ctx, expire_batch)}
 
 
+async def purge_abandoned_chats(ctx: JobContext) -> JobResult:
+    """Chats left unfinished for ``ABANDONED_CHAT_PURGE_DAYS`` (30) without becoming a
+    lead lose the homeowner's contact details (slots and messages)."""
+    cutoff = ctx.now - timedelta(days=ctx.settings.abandoned_chat_purge_days)
+    purged = 0
+    while True:
+        async with ctx.session_factory() as session:
+            batch = list(
+                (
+                    await session.execute(
+                        sa.select(Conversation)
+                        .where(
+                            Conversation.lead_id.is_(None),
+                            Conversation.contact_purged_at.is_(None),
+                            Conversation.updated_at < cutoff,
+                        )
+                        .order_by(Conversation.updated_at)
+                        .limit(PURGE_BATCH)
+                    )
+                ).scalars()
+            )
+            for conversation in batch:
+                await purge_contact(session, conversation, at=ctx.now)
+                # Abandoned as long as an idle token lasts: it ends with the purge.
+                if conversation.token_hash is not None:
+                    conversation.token_hash = None
+                    conversation.token_expired_at = ctx.now
+            await session.flush()
+        purged += len(batch)
+        if len(batch) < PURGE_BATCH:
+            return {"purged": purged}
+
+
+PURGE_BATCH = 100
+
 PERIODIC = [
     PeriodicJob(
         "conversation.expire_idle_tokens",
         timedelta(hours=1),
         expire_idle_tokens,
         "Clear the resume token of chats idle for CONVERSATION_TOKEN_IDLE_DAYS.",
-    )
+    ),
+    PeriodicJob(
+        "conversation.purge_abandoned_chats",
+        timedelta(hours=6),
+        purge_abandoned_chats,
+        "Remove contact details from chats abandoned for ABANDONED_CHAT_PURGE_DAYS.",
+    ),
 ]

@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     idempotency_key_ttl_hours: float = Field(default=24, gt=0)
     conversation_token_idle_days: float = Field(default=30, gt=0)
+    abandoned_chat_purge_days: float = Field(default=30, gt=0)
 
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"

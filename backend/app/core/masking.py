@@ -2,8 +2,10 @@
 
 Analysts see leads and conversations without the homeowner's email, phone, street
 address and last name (``j***@e***.com``, ``+1******0142``, ``*** (hidden)``, ``D.``).
-Free text (chat transcripts, notes) is scrubbed too: the record's own known values
-wherever they appear, plus anything shaped like an email address or a phone number.
+Free text (chat transcripts, notes, UTM values) is scrubbed too: the record's own known
+values wherever they appear, plus anything shaped like an email address, a phone number
+or a street address. ``redact_text`` removes the same things outright (erasure,
+declined chats).
 Managers and admins see raw values; the caller decides with ``sees_pii``.
 """
 
@@ -21,6 +23,19 @@ _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0
 # US-style numbers in any common punctuation: +1 602 555 0142, (602) 555-0142, 6025550142.
 _PHONE = re.compile(r"(?<![\w*])(?:\+?1[\s.\-]*)?\(?\d{3}\)?[\s.\-]*\d{3}[\s.\-]*\d{4}(?!\w)")
 _DIGITS = re.compile(r"\D")
+# A US street address in free text: a house number, up to four words, a street type
+# ("12 Elm St", "4821 N. Lake Shore Drive", "77 Old Mill Road Apt 4B"), or a PO box.
+_STREET_TYPES = (
+    "street|st|avenue|ave|av|road|rd|boulevard|blvd|drive|dr|lane|ln|court|ct|way|place|pl"
+    "|terrace|ter|circle|cir|parkway|pkwy|highway|hwy|trail|trl|loop|square|sq|alley|aly"
+    "|crescent|cres|row|path|pike|run|walk|plaza|plz|point|pt"
+)
+_STREET = re.compile(
+    rf"(?<![\w$.,])\d{{1,6}}[a-z]?\s+(?:[nsew]\.?\s+)?(?:[a-z0-9'.\-]+\s+){{0,4}}"
+    rf"(?:{_STREET_TYPES})\b\.?(?:,?\s*(?:apt|apartment|unit|suite|ste|#)\s*\.?\s*[\w\-]+)?"
+    r"|\bp\.?\s*o\.?\s*box\s+\d+",
+    re.IGNORECASE,
+)
 
 
 def mask_email(email: str | None) -> str | None:
@@ -115,9 +130,17 @@ def _phone_pattern(raw: str) -> re.Pattern[str] | None:
 
 
 def scrub_text(text: str | None, known: Iterable[Known] = ()) -> str | None:
-    """``text`` with the known PII values and anything email- or phone-shaped masked."""
+    """``text`` with the known PII values and anything shaped like an email address, a
+    phone number or a street address masked."""
     if not text:
         return text
+    text = _replace_known(text, known)
+    text = _EMAIL.sub(lambda m: mask_email(m.group(0)) or "", text)
+    text = _PHONE.sub(lambda m: mask_phone(m.group(0)) or "", text)
+    return _STREET.sub(HIDDEN_ADDRESS, text)
+
+
+def _replace_known(text: str, known: Iterable[Known]) -> str:
     for raw, masked, field in sorted(known, key=lambda k: -len(k.raw)):
         phone = _phone_pattern(raw) if field == "phone" else None
         if phone is not None:  # in any punctuation: (602) 555-0142, 602.555.0142...
@@ -126,8 +149,33 @@ def scrub_text(text: str | None, known: Iterable[Known] = ()) -> str | None:
         text = re.sub(
             r"(?<!\w)" + re.escape(raw) + r"(?!\w)", lambda _m, m=masked: m, text, flags=re.I
         )
-    text = _EMAIL.sub(lambda m: mask_email(m.group(0)) or "", text)
-    return _PHONE.sub(lambda m: mask_phone(m.group(0)) or "", text)
+    return text
+
+
+REMOVED = "[removed]"
+# What erasure and redaction remove: every contact detail, the first name included.
+CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "street_address", "address")
+
+
+def contact_values(*records: Mapping[str, Any] | None) -> list[Known]:
+    """The contact details of ``records``, each to be replaced by ``[removed]``."""
+    found: list[Known] = []
+    for record in records:
+        for field in CONTACT_FIELDS:
+            value = (record or {}).get(field)
+            if isinstance(value, str) and len(value.strip()) >= 2:
+                found.append(Known(value.strip(), REMOVED, field))
+    return found
+
+
+def redact_text(text: str, known: Iterable[Known] = ()) -> str:
+    """``text`` with the known contact details and anything shaped like an email
+    address, a phone number or a street address replaced by ``[removed]``: for data the
+    person asked to have removed, where even a masked form is too much."""
+    text = _replace_known(text, known)
+    text = _EMAIL.sub(REMOVED, text)
+    text = _PHONE.sub(REMOVED, text)
+    return _STREET.sub(REMOVED, text)
 
 
 def mask_mapping(value: Any, known: Iterable[Known] = ()) -> Any:

@@ -28,6 +28,8 @@ from app.leads.admin_schemas import (
     AdminLeadDetail,
     AdminLeadPage,
     AdminLeadUpdate,
+    DuplicateDecision,
+    DuplicateState,
     LeadSort,
     LeadSource,
     LeadStatus,
@@ -64,6 +66,10 @@ def lead_filters(
     created_to: Annotated[
         AwareDatetime | None, Query(description="Created before (ISO 8601 with offset).")
     ] = None,
+    duplicate_state: Annotated[
+        list[DuplicateState] | None,
+        Query(description="`suspected` lists the leads waiting for a duplicate decision."),
+    ] = None,
     q: Annotated[
         str | None,
         Query(
@@ -82,6 +88,7 @@ def lead_filters(
         created_from=created_from,
         created_to=created_to,
         q=q,
+        duplicate_state=duplicate_state or (),
     )
 
 
@@ -196,5 +203,28 @@ async def update_lead(
         status=body.status,
         notes=body.notes,
         notes_sent="notes" in body.model_fields_set,
+    )
+    return await queries.lead_detail(session, lead_id, principal.sees_pii, chats)
+
+
+@router.post(
+    "/{lead_id}/duplicate",
+    response_model=AdminLeadDetail,
+    responses=responses(*_COMMON, NotFound, Conflict),
+)
+async def resolve_duplicate(
+    lead_id: uuid.UUID,
+    body: DuplicateDecision,
+    principal: ManagerAccess,
+    session: SessionDep,
+    chats: LeadChats,
+) -> AdminLeadDetail:
+    """Decide a possible duplicate (a lead sharing only an email or a phone with an
+    earlier one): `merge` (the same person: this lead becomes `duplicate`, never sold) or
+    `keep_apart` (different people: it may be sold, though never to a partner who bought
+    the other). Only while `duplicate_state` is `suspected` (409 otherwise). Audited as
+    `lead.duplicate_resolved`. Manager role or higher."""
+    await service.resolve_duplicate(
+        session, lead_id, decision=body.decision, note=body.note, actor=principal
     )
     return await queries.lead_detail(session, lead_id, principal.sees_pii, chats)

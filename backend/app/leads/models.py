@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.db import Base, JSONType, Timestamps, UTCDateTime, UUIDPrimaryKey, utcnow
 
 LEAD_SOURCES = ("chat", "form")
+DUPLICATE_STATES = ("suspected", "kept_apart", "merged")
+DUPLICATE_REASONS = ("same_email", "same_phone")
 
 
 class Lead(UUIDPrimaryKey, Timestamps, Base):
@@ -25,10 +27,12 @@ class Lead(UUIDPrimaryKey, Timestamps, Base):
     status: Mapped[str] = mapped_column(sa.String(16), index=True)
     source: Mapped[str] = mapped_column(sa.String(16), index=True)
 
+    # The person, as first submitted. Never changed by a later submission; erased (email
+    # and phone null, names blank) only on an erasure request.
     first_name: Mapped[str] = mapped_column(sa.String(80))
     last_name: Mapped[str] = mapped_column(sa.String(80))
-    email: Mapped[str] = mapped_column(sa.String(254), index=True)
-    phone: Mapped[str] = mapped_column(sa.String(16), index=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(16), index=True)
     street_address: Mapped[str | None] = mapped_column(sa.String(200))
     city: Mapped[str | None] = mapped_column(sa.String(100))
     state: Mapped[str] = mapped_column(sa.String(2), index=True)
@@ -52,6 +56,43 @@ class Lead(UUIDPrimaryKey, Timestamps, Base):
     utm: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     notes: Mapped[str | None] = mapped_column(sa.Text)
     submission_count: Mapped[int] = mapped_column(sa.Integer, default=1)
+
+    # A lead sharing only an email or only a phone with an earlier one may be the same
+    # person or not: linked to it and kept out of sale until a manager decides.
+    duplicate_of_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("leads.id", ondelete="SET NULL"), index=True
+    )
+    duplicate_state: Mapped[str | None] = mapped_column(sa.String(16), index=True)
+    duplicate_reason: Mapped[str | None] = mapped_column(sa.String(16))
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LeadSubmission(UUIDPrimaryKey, Base):
+    """One request for quotes by the homeowner: what they answered, when, from where.
+
+    The first creates the lead; a repeat by the same person (same email and phone within
+    30 days) adds a submission to it, each with its own consent record. ``applied`` says
+    whether its answers updated the lead's qualification (only while the lead is unsold).
+    """
+
+    __tablename__ = "lead_submissions"
+    __table_args__ = (
+        sa.Index("ix_lead_submissions_lead_id_submitted_at", "lead_id", "submitted_at"),
+    )
+
+    lead_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
+    consent_record_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("consent_records.id", ondelete="SET NULL"), unique=True
+    )
+    conversation_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    source: Mapped[str] = mapped_column(sa.String(16))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    applied: Mapped[bool] = mapped_column(sa.Boolean)
+    ip: Mapped[str | None] = mapped_column(sa.String(45))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(512))
 
 
 class ConsentRecord(UUIDPrimaryKey, Base):

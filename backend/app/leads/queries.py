@@ -30,10 +30,13 @@ from app.leads.admin_schemas import (
     AdminLeadDetail,
     AdminLeadSummary,
     ConsentOut,
+    LinkedLead,
+    SubmissionOut,
     Transcript,
     TranscriptMessage,
 )
-from app.leads.models import ConsentRecord, Lead
+from app.leads.lifecycle import allowed_next
+from app.leads.models import ConsentRecord, Lead, LeadSubmission
 from app.leads.service import get_lead
 
 SORTS = {
@@ -60,6 +63,7 @@ class LeadFilters:
     created_from: datetime | None = None
     created_to: datetime | None = None
     q: str | None = None
+    duplicate_state: Sequence[str] = ()
 
 
 def _search(q: str, sees_pii: bool) -> Any:
@@ -96,6 +100,8 @@ def _filtered(filters: LeadFilters, sees_pii: bool) -> sa.Select[Any]:
         statement = statement.where(Lead.created_at < filters.created_to)
     if filters.q and filters.q.strip():
         statement = statement.where(_search(filters.q, sees_pii))
+    if filters.duplicate_state:
+        statement = statement.where(Lead.duplicate_state.in_(list(filters.duplicate_state)))
     return statement
 
 
@@ -139,8 +145,8 @@ def summary(lead: Lead, sees_pii: bool) -> AdminLeadSummary:
         tier=lead.tier,
         first_name=lead.first_name,
         last_name=lead.last_name if sees_pii else masking.mask_last_name(lead.last_name) or "",
-        email=lead.email if sees_pii else masking.mask_email(lead.email) or "",
-        phone=lead.phone if sees_pii else masking.mask_phone(lead.phone) or "",
+        email=lead.email if sees_pii else masking.mask_email(lead.email),
+        phone=lead.phone if sees_pii else masking.mask_phone(lead.phone),
         city=lead.city,
         state=lead.state,
         zip_code=lead.zip_code,
@@ -148,6 +154,8 @@ def summary(lead: Lead, sees_pii: bool) -> AdminLeadSummary:
         homeowner=lead.homeowner,
         timeline=lead.timeline,
         submission_count=lead.submission_count,
+        duplicate_state=lead.duplicate_state,
+        erased=lead.erased_at is not None,
         pii_masked=not sees_pii,
     )
 
@@ -199,7 +207,26 @@ async def lead_detail(
     linked = await chats(
         session, lead.id, [c.conversation_id for c in consents if c.conversation_id is not None]
     )
-    known = known_pii(lead, *(chat.slots for chat in linked))
+    submissions = list(
+        (
+            await session.execute(
+                sa.select(LeadSubmission)
+                .where(LeadSubmission.lead_id == lead.id)
+                .order_by(LeadSubmission.submitted_at.desc(), LeadSubmission.id.desc())
+            )
+        ).scalars()
+    )
+    duplicate_of = await session.get(Lead, lead.duplicate_of_id) if lead.duplicate_of_id else None
+    later = list(
+        (
+            await session.execute(
+                sa.select(Lead)
+                .where(Lead.duplicate_of_id == lead.id)
+                .order_by(Lead.created_at.desc(), Lead.id.desc())
+            )
+        ).scalars()
+    )
+    known = known_pii(lead, *(chat.slots for chat in linked), *(s.answers for s in submissions))
     base = summary(lead, sees_pii).model_dump()
     return AdminLeadDetail(
         **base,
@@ -216,7 +243,7 @@ async def lead_detail(
         if sees_pii
         else masking.mask_mapping(lead.score_factors, known),
         unqualified_reason=lead.unqualified_reason,
-        utm=lead.utm or {},
+        utm=(lead.utm or {}) if sees_pii else masking.mask_mapping(lead.utm or {}, known),
         notes=lead.notes if sees_pii else masking.scrub_text(lead.notes, known),
         consents=[
             ConsentOut(
@@ -243,6 +270,34 @@ async def lead_detail(
             )
             for chat in linked
         ],
+        submissions=[
+            SubmissionOut(
+                id=sub.id,
+                source=sub.source,
+                submitted_at=sub.submitted_at,
+                conversation_id=sub.conversation_id,
+                applied=sub.applied,
+                answers=sub.answers if sees_pii else masking.mask_mapping(sub.answers, known),
+                ip=sub.ip if sees_pii else masking.mask_ip(sub.ip),
+                user_agent=sub.user_agent,
+            )
+            for sub in submissions
+        ],
+        duplicate_of=linked_lead(duplicate_of) if duplicate_of else None,
+        duplicate_reason=lead.duplicate_reason,
+        possible_duplicates=[linked_lead(other) for other in later],
+        allowed_statuses=allowed_next(lead.status, "staff"),
+    )
+
+
+def linked_lead(lead: Lead) -> LinkedLead:
+    return LinkedLead(
+        id=lead.id,
+        created_at=lead.created_at,
+        status=lead.status,
+        first_name=lead.first_name,
+        duplicate_state=lead.duplicate_state,
+        duplicate_reason=lead.duplicate_reason,
     )
 
 
@@ -331,9 +386,14 @@ def csv_row(lead: Any, sees_pii: bool) -> list[Any]:
         lead.timeline,
         lead.battery_interest,
         lead.submission_count,
-        utm.get("source") or utm.get("utm_source"),
-        utm.get("medium") or utm.get("utm_medium"),
-        utm.get("campaign") or utm.get("utm_campaign"),
+        *(
+            value if sees_pii else masking.scrub_text(value)
+            for value in (
+                utm.get("source") or utm.get("utm_source"),
+                utm.get("medium") or utm.get("utm_medium"),
+                utm.get("campaign") or utm.get("utm_campaign"),
+            )
+        ),
         notes,
     ]
 

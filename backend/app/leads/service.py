@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.admin.audit.service import Action, record
 from app.admin.deps import Principal
 from app.core.db import utcnow
-from app.core.errors import NotFound
+from app.core.errors import Conflict, NotFound
 from app.leads.consent import CONSENT_DISCLOSURE, CONSENT_VERSION
-from app.leads.lifecycle import SOLD_STATUSES, check_transition
-from app.leads.models import ConsentRecord, Lead
-from app.leads.scoring import score_lead
+from app.leads.lifecycle import UNSOLD_STATUSES, change_status, check_transition
+from app.leads.models import ConsentRecord, Lead, LeadSubmission
+from app.leads.scoring import Score, score_lead
 
 DEDUPE_WINDOW = timedelta(days=30)
 
@@ -49,6 +49,31 @@ class LeadDetails:
     estimate: dict[str, Any] | None = None
     utm: dict[str, str] = field(default_factory=dict)
 
+    def answers(self) -> dict[str, Any]:
+        """Everything the homeowner said in this submission, as given (JSON)."""
+        return {
+            name: getattr(self, name)
+            for name in (
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "street_address",
+                "zip_code",
+                "city",
+                "state",
+                "homeowner",
+                "property_type",
+                "monthly_bill_usd",
+                "roof_type",
+                "shade",
+                "credit_band",
+                "timeline",
+                "battery_interest",
+                "utm",
+            )
+        }
+
 
 @dataclass(frozen=True)
 class ConsentEvidence:
@@ -63,7 +88,8 @@ class ConsentEvidence:
 @dataclass(frozen=True)
 class LeadOutcome:
     lead: Lead
-    created: bool  # False: an existing lead from the last 30 days was updated instead
+    created: bool  # False: a submission was added to the same person's earlier lead
+    submission: LeadSubmission
 
 
 def _lock_key(kind: str, value: str) -> int:
@@ -82,19 +108,28 @@ async def _lock_contacts(session: AsyncSession, email: str, phone: str) -> None:
         await session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
 
 
-async def find_recent_duplicate(session: AsyncSession, email: str, phone: str) -> Lead | None:
+async def recent_matches(session: AsyncSession, email: str, phone: str) -> list[Lead]:
+    """Leads of the last 30 days sharing the email or the phone, newest first."""
     since = utcnow() - DEDUPE_WINDOW
     statement = (
         sa.select(Lead)
         .where(sa.or_(Lead.email == email, Lead.phone == phone), Lead.created_at >= since)
-        .order_by(Lead.created_at.desc())
-        .limit(1)
+        .order_by(Lead.created_at.desc(), Lead.id.desc())
+        .limit(20)
         .with_for_update()
     )
-    return (await session.execute(statement)).scalar_one_or_none()
+    return list((await session.execute(statement)).scalars())
 
 
-def _apply(lead: Lead, details: LeadDetails) -> None:
+def same_person(lead: Lead, details: LeadDetails) -> bool:
+    """One person is one email *and* one phone. Sharing only one of them (a household's
+    landline, a shared family address) is someone else until a manager says otherwise."""
+    return lead.email == details.email and lead.phone == details.phone
+
+
+def _qualify(lead: Lead, details: LeadDetails) -> Score:
+    """Set the lead's qualification answers and score from ``details`` (never its
+    contact details: those are the person's, fixed at the first submission)."""
     score = score_lead(
         homeowner=details.homeowner,
         property_type=details.property_type,
@@ -104,14 +139,6 @@ def _apply(lead: Lead, details: LeadDetails) -> None:
         roof_type=details.roof_type,
         timeline=details.timeline,
     )
-    lead.first_name = details.first_name
-    lead.last_name = details.last_name
-    lead.email = details.email
-    lead.phone = details.phone
-    lead.street_address = details.street_address or lead.street_address
-    lead.city = details.city
-    lead.state = details.state
-    lead.zip_code = details.zip_code
     lead.homeowner = details.homeowner
     lead.property_type = details.property_type
     lead.monthly_bill_cents = round(details.monthly_bill_usd * 100)
@@ -121,51 +148,108 @@ def _apply(lead: Lead, details: LeadDetails) -> None:
     lead.timeline = details.timeline
     if details.battery_interest is not None or lead.battery_interest is None:
         lead.battery_interest = details.battery_interest
-    lead.estimate = details.estimate or lead.estimate
+    if details.estimate and details.zip_code == lead.zip_code:
+        lead.estimate = details.estimate
     lead.score = score.score
     lead.tier = score.tier
     lead.score_factors = score.factors_json()
     lead.unqualified_reason = score.unqualified_reason
-    if lead.status not in SOLD_STATUSES:
-        qualified_status = "new" if score.qualified else "unqualified"
-        if qualified_status != lead.status:
-            check_transition(lead.status, qualified_status, "system")
-        lead.status = qualified_status
+    return score
+
+
+def _new_lead(details: LeadDetails, consent: ConsentEvidence) -> tuple[Lead, Score]:
+    lead = Lead(
+        id=uuid.uuid4(),
+        source=consent.source,
+        utm=details.utm,
+        submission_count=1,
+        first_name=details.first_name,
+        last_name=details.last_name,
+        email=details.email,
+        phone=details.phone,
+        street_address=details.street_address,
+        city=details.city,
+        state=details.state,
+        zip_code=details.zip_code,
+        estimate=details.estimate,
+    )
+    score = _qualify(lead, details)
+    lead.status = "new" if score.qualified else "unqualified"
+    return lead, score
 
 
 async def submit_lead(
     session: AsyncSession, details: LeadDetails, consent: ConsentEvidence
 ) -> LeadOutcome:
-    """Create a lead with its consent record, or update the one the same email or phone
-    created within the last 30 days (the newer details win; no second sellable lead)."""
+    """Record a homeowner's request for quotes, with its consent record and submission.
+
+    - The same person (same email and phone) within 30 days: a new submission of their
+      lead. Its answers update the lead's qualification only while the lead is unsold;
+      the lead's contact details never change.
+    - The email or the phone alone matches an earlier lead: a new lead, linked to that
+      one as a possible duplicate (kept out of sale until a manager resolves it).
+    - Otherwise a new lead.
+    """
+    now = utcnow()
     await _lock_contacts(session, details.email, details.phone)
-    existing = await find_recent_duplicate(session, details.email, details.phone)
-    if existing is not None:
-        _apply(existing, details)
-        existing.submission_count += 1
-        if details.utm and not existing.utm:
-            existing.utm = details.utm
-        lead, created = existing, False
+    matches = await recent_matches(session, details.email, details.phone)
+    person = next((lead for lead in matches if same_person(lead, details)), None)
+    if person is not None:
+        lead, created = person, False
+        applied = lead.status in UNSOLD_STATUSES and lead.duplicate_state != "merged"
+        if applied:
+            score = _qualify(lead, details)
+            if lead.status in ("new", "unqualified"):
+                await change_status(
+                    session,
+                    lead,
+                    "new" if score.qualified else "unqualified",
+                    actor="system",
+                    reason="resubmitted",
+                    at=now,
+                )
+        lead.submission_count += 1
+        lead.updated_at = now
+        if details.utm and not lead.utm:
+            lead.utm = details.utm
     else:
-        lead = Lead(source=consent.source, utm=details.utm, submission_count=1, status="new")
-        _apply(lead, details)
+        lead, _score = _new_lead(details, consent)
+        if matches:
+            earlier = matches[0]
+            lead.duplicate_of_id = earlier.id
+            lead.duplicate_state = "suspected"
+            lead.duplicate_reason = "same_email" if earlier.email == details.email else "same_phone"
         session.add(lead)
-        created = True
+        created, applied = True, True
     await session.flush()
-    session.add(
-        ConsentRecord(
-            lead_id=lead.id,
-            conversation_id=consent.conversation_id,
-            source=consent.source,
-            disclosure_version=consent.disclosure_version,
-            disclosure_text=consent.disclosure_text,
-            given_at=utcnow(),
-            ip=consent.ip,
-            user_agent=(consent.user_agent or "")[:512] or None,
-        )
+    record_ = ConsentRecord(
+        id=uuid.uuid4(),
+        lead_id=lead.id,
+        conversation_id=consent.conversation_id,
+        source=consent.source,
+        disclosure_version=consent.disclosure_version,
+        disclosure_text=consent.disclosure_text,
+        given_at=now,
+        ip=consent.ip,
+        user_agent=(consent.user_agent or "")[:512] or None,
     )
+    session.add(record_)
     await session.flush()
-    return LeadOutcome(lead, created)
+    submission = LeadSubmission(
+        id=uuid.uuid4(),
+        lead_id=lead.id,
+        consent_record_id=record_.id,
+        conversation_id=consent.conversation_id,
+        source=consent.source,
+        submitted_at=now,
+        answers=details.answers(),
+        applied=applied,
+        ip=consent.ip,
+        user_agent=record_.user_agent,
+    )
+    session.add(submission)
+    await session.flush()
+    return LeadOutcome(lead, created, submission)
 
 
 async def get_lead(session: AsyncSession, lead_id: uuid.UUID) -> Lead:
@@ -208,5 +292,57 @@ async def update_lead(
         target_id=lead.id,
         ip=actor.ip,
         details={"changes": changes},
+    )
+    return lead
+
+
+async def resolve_duplicate(
+    session: AsyncSession,
+    lead_id: uuid.UUID,
+    *,
+    decision: str,
+    note: str | None,
+    actor: Principal,
+) -> Lead:
+    """A manager's decision on a suspected duplicate: merge it (the same person) or keep
+    it apart (someone else)."""
+    lead = await get_lead(session, lead_id)
+    if lead.duplicate_state != "suspected":
+        raise Conflict(
+            "This lead is not waiting for a duplicate decision.",
+            code="not_a_suspected_duplicate",
+            details={"duplicate_state": lead.duplicate_state},
+        )
+    if decision == "merge":
+        await change_status(
+            session,
+            lead,
+            "duplicate",
+            actor="system",
+            reason="merged",
+            at=actor.now,
+            user=actor.user,
+            ip=actor.ip,
+            details={"duplicate_of": str(lead.duplicate_of_id)},
+        )
+        lead.duplicate_state = "merged"
+    else:
+        lead.duplicate_state = "kept_apart"
+    lead.updated_at = actor.now
+    await session.flush()
+    await record(
+        session,
+        action=Action.LEAD_DUPLICATE_RESOLVED,
+        at=actor.now,
+        actor=actor.user,
+        target_type="lead",
+        target_id=lead.id,
+        ip=actor.ip,
+        details={
+            "decision": decision,
+            "duplicate_of": str(lead.duplicate_of_id),
+            "reason": lead.duplicate_reason,
+            "note_length": len(note or ""),
+        },
     )
     return lead

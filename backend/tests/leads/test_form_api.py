@@ -1,4 +1,5 @@
-"""The lead form API: validation, consent, de-duplication and idempotent retries."""
+"""The lead form API: validation, consent and idempotent retries (identity rules:
+test_identity.py)."""
 
 from __future__ import annotations
 
@@ -114,30 +115,6 @@ async def test_renters_are_stored_unqualified(client: httpx.AsyncClient) -> None
     response = await post(client, form(homeowner=False))
     assert response.status_code == 201
     assert response.json()["qualified"] is False
-
-
-async def test_same_email_or_phone_within_30_days_updates_the_first_lead(
-    client: httpx.AsyncClient, db_session: AsyncSession
-) -> None:
-    first = (await post(client, form())).json()
-    again_email = (await post(client, form(phone="602-555-0199", monthly_bill=300))).json()
-    again_phone = (
-        await post(client, form(email="other@example.com", phone="602.555.0199", timeline="asap"))
-    ).json()
-    assert first["id"] == again_email["id"] == again_phone["id"]
-    leads = list((await db_session.execute(sa.select(Lead))).scalars())
-    assert len(leads) == 1
-    lead = leads[0]
-    await db_session.refresh(lead)
-    assert lead.submission_count == 3
-    assert lead.timeline == "asap"  # the newer details win
-    assert lead.email == "other@example.com"
-    consents = await db_session.scalar(
-        sa.select(sa.func.count())
-        .select_from(ConsentRecord)
-        .where(ConsentRecord.lead_id == lead.id)
-    )
-    assert consents == 3
 
 
 async def test_idempotent_retry_returns_the_first_result(

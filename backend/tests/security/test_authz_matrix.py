@@ -81,6 +81,13 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("PATCH", "/api/v1/admin/leads/{lead_id}"): Rule(
         "manager", 200, body=lambda c: {"status": "unqualified", "notes": "checked"}
     ),
+    # The lead is no suspected duplicate: past the role check it is 409.
+    ("POST", "/api/v1/admin/leads/{lead_id}/duplicate"): Rule(
+        "manager", 409, body=lambda c: {"decision": "keep_apart"}
+    ),
+    ("POST", "/api/v1/admin/privacy/erase"): Rule(
+        "manager", 200, body=lambda c: {"email": c["lead_email"], "confirm": True}
+    ),
     ("GET", "/api/v1/admin/conversations"): Rule("analyst", 200),
     ("GET", "/api/v1/admin/conversations/{conversation_id}"): Rule("analyst", 200),
     ("GET", "/api/v1/admin/users"): Rule("admin", 200),
@@ -183,7 +190,7 @@ async def test_authorization_matrix(
     target = await make_user("manager")
     # A second admin, so demoting or disabling one never trips the last-admin rule.
     await make_user("admin")
-    context = {"email": target.email}
+    context = {"email": target.email, "lead_email": lead.email}
     url = path.format(lead_id=lead.id, conversation_id=chat.id, user_id=target.id)
     headers = await _headers_for(identity, app, db_session, make_user)
 

@@ -153,3 +153,58 @@ async def test_no_contact_details_in_the_logs(
         for form in forms_of(phone):
             assert form not in text
         assert street not in text
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(email=emails, phone=phones, street=streets)
+async def test_contact_details_outside_the_known_fields_are_hidden_from_analysts(
+    client: httpx.AsyncClient,
+    db_session,
+    as_role,
+    make_lead,
+    make_chat,
+    email: str,
+    phone: str,
+    street: str,
+) -> None:
+    """Seen before: an email in ``utm_content`` and a street address typed in chat (not the
+    lead's own values, so no known-value masking could catch them) reached analysts."""
+    from app.conversation.models import Message
+
+    lead = await make_lead(
+        utm={"utm_source": "news", "utm_content": email, "utm_term": forms_of(phone)[3]}
+    )
+    chat = await make_chat(lead)
+    chat.utm = {"utm_campaign": f"c {email}"}
+    chat.source = f"ref {forms_of(phone)[2]}"
+    db_session.add(
+        Message(
+            conversation_id=chat.id,
+            seq=99,
+            role="user",
+            content=f"oh and the house is {street}, my other email {email}",
+            meta={"kind": "text"},
+        )
+    )
+    await db_session.commit()
+    analyst = await as_role("analyst")
+    responses = [
+        await client.get(f"{ADMIN}/leads/{lead.id}", headers=analyst),
+        await client.get(f"{ADMIN}/conversations", params={"limit": 200}, headers=analyst),
+        await client.get(f"{ADMIN}/conversations/{chat.id}", headers=analyst),
+        await client.get(f"{ADMIN}/leads/export.csv", headers=analyst),
+    ]
+    texts: list[str] = []
+    for response in responses:
+        assert response.status_code == 200, response.text
+        texts.append(response.text)
+        if response.headers["content-type"].startswith("application/json"):
+            texts += strings_in(response.json())
+    assert_hidden(texts, email=email, phone=phone, street=street)
+    manager = await client.get(f"{ADMIN}/leads/{lead.id}", headers=await as_role("manager"))
+    assert manager.json()["utm"]["utm_content"] == email  # managers see what arrived

@@ -28,7 +28,10 @@ class Action:
     USER_CREATE = "user.create"
     USER_UPDATE = "user.update"
     LEAD_UPDATE = "lead.update"
+    LEAD_STATUS = "lead.status_changed"
+    LEAD_DUPLICATE_RESOLVED = "lead.duplicate_resolved"
     LEAD_EXPORT = "lead.export"
+    PRIVACY_ERASE = "privacy.erase"
 
 
 ACTIONS = sorted(v for k, v in vars(Action).items() if not k.startswith("_"))
