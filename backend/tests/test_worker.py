@@ -182,8 +182,12 @@ def test_every_domain_job_has_a_unique_name() -> None:
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    # Plain help text: rich colours it when FORCE_COLOR is set at all (CI sets it to 0).
+    inherited = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}
     return {
-        **os.environ,
+        **inherited,
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
         "AURUM_DATA_DIR": str(tmp_path),
         "DATABASE_URL": "",
         "REDIS_URL": "",
