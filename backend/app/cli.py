@@ -139,12 +139,27 @@ def serve(
             reload=reload,
             reload_dirs=[str(BACKEND_DIR / "app")] if reload else None,
             workers=None if reload else workers,
-            log_config=None,
-            proxy_headers=True,
-            server_header=False,
+            **server_options(settings),
         )
         return
     asyncio.run(_serve_all(host, port, public_port, admin_port, settings))
+
+
+def server_options(settings) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """uvicorn settings every `aurum serve` process gets.
+
+    ``proxy_headers=False``: uvicorn would otherwise rewrite the client address from
+    ``X-Forwarded-For`` whenever the peer is 127.0.0.1, whatever TRUSTED_PROXIES says; the
+    app decides which proxies to believe (``app.core.clientip``). The concurrency limit
+    answers 503 instead of queueing without end; idle keep-alive connections close.
+    """
+    return {
+        "log_config": None,
+        "server_header": False,
+        "proxy_headers": False,
+        "limit_concurrency": settings.api_max_concurrency,
+        "timeout_keep_alive": settings.api_keepalive_seconds,
+    }
 
 
 async def _serve_all(host: str, api_port: int, public_port: int, admin_port: int, settings) -> None:  # type: ignore[no-untyped-def]
@@ -166,11 +181,7 @@ async def _serve_all(host: str, api_port: int, public_port: int, admin_port: int
             yield
 
     servers = [
-        _Server(
-            uvicorn.Config(
-                app, host=host, port=p, log_config=None, server_header=False, lifespan=ls
-            )
-        )
+        _Server(uvicorn.Config(app, host=host, port=p, lifespan=ls, **server_options(settings)))
         for app, p, ls in (
             (create_app(settings), api_port, "on"),
             (create_spa_app(public_dist, name="public"), public_port, "off"),

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from app.admin.router import auth_api, identity_api
@@ -19,6 +18,12 @@ from app.core import health
 from app.core.cache import build_store
 from app.core.config import Settings, get_settings
 from app.core.db import Database
+from app.core.edge import (
+    Audience,
+    AudienceCORSMiddleware,
+    HostValidationMiddleware,
+    RequestGuardMiddleware,
+)
 from app.core.errors import Forbidden, RateLimited, install_error_handlers, responses
 from app.core.http_security import AdminIPAllowlistMiddleware, SecurityHeadersMiddleware
 from app.core.logging import configure_logging
@@ -80,6 +85,13 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         description="Solar advisor, estimates, leads, partners and analytics.",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        # No redirect from /path/ to /path: it would be built from the request's Host.
+        redirect_slashes=False,
+        # The interactive docs and the schema: on in development, off elsewhere unless
+        # DOCS_ENABLED (the SPAs' clients come from `aurum openapi`, not from here).
+        docs_url="/docs" if settings.docs_are_public else None,
+        redoc_url="/redoc" if settings.docs_are_public else None,
+        openapi_url="/openapi.json" if settings.docs_are_public else None,
     )
     app.state.settings = settings
     app.state.metrics = Metrics()
@@ -106,39 +118,32 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     # The lead detail shows the chats behind a lead; leads/ cannot import conversation/.
     app.state.lead_chats = conversation_queries.chats_for_lead
 
-    # Admin access and security: RateLimit-* headers, the admin IP allow-list (inside
-    # CORS, so a refusal still carries CORS headers) and security headers.
+    # The edge, innermost first (each add_middleware wraps what is there): RateLimit-*
+    # headers; body limits and NUL checks; the admin IP allow-list; CORS per audience (so
+    # the refusals above still carry CORS headers a browser can read); host validation;
+    # security headers on every response. See app/core/edge.py.
     private = (f"{API_PREFIX}/admin", f"{API_PREFIX}/auth")
+    partner = (f"{API_PREFIX}/b2b",)
     app.add_middleware(RateLimitHeadersMiddleware)
+    app.add_middleware(
+        RequestGuardMiddleware,
+        default_limit=settings.max_public_body_bytes,
+        limits=[((*private, *partner), settings.max_body_bytes)],
+    )
     app.add_middleware(
         AdminIPAllowlistMiddleware, allowlist=settings.admin_ip_allowlist, guarded_prefixes=private
     )
     app.add_middleware(
-        SecurityHeadersMiddleware, private_prefixes=private, hsts=not settings.is_development
+        AudienceCORSMiddleware,
+        audiences=[
+            Audience("staff", private, frozenset(settings.cors_admin_origins), credentials=True),
+            Audience("partner", partner, frozenset(), credentials=False),
+            Audience("public", (), frozenset(settings.cors_origins), credentials=True),
+        ],
     )
-
+    app.add_middleware(HostValidationMiddleware, allowed=settings.allowed_hosts)
     app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_credentials=True,
-        allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=[
-            "Authorization",
-            "Content-Type",
-            "Idempotency-Key",
-            "X-Conversation-Token",
-            "X-Request-ID",
-            "Accept",
-        ],
-        expose_headers=[
-            "X-Request-ID",
-            "Retry-After",
-            "RateLimit-Limit",
-            "RateLimit-Remaining",
-            "RateLimit-Reset",
-            "Content-Disposition",
-        ],
-        max_age=600,
+        SecurityHeadersMiddleware, private_prefixes=private, hsts=not settings.is_development
     )
     # Outermost: ids, metrics and access logs see every response, errors included.
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)

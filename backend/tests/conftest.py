@@ -94,6 +94,7 @@ def _flush_redis(url: str) -> None:
 
 # The shared app serves the whole suite from one client address: generous limits keep
 # rate limiting out of the way (tests/security builds apps with tight ones).
+TEST_HOSTS = ["testserver", "localhost", "127.0.0.1"]  # httpx's test host, and a server's
 TEST_RATE_LIMITS = {"rate_limit_public": "1000000/minute", "rate_limit_login": "1000000/minute"}
 
 
@@ -108,6 +109,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
             redis_url=_require_env("TEST_REDIS_URL"),
             log_format="console",
             worker_in_process=False,  # tests run jobs themselves, never in the background
+            allowed_hosts=TEST_HOSTS,
             **TEST_RATE_LIMITS,
         )
     return Settings(
@@ -117,6 +119,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         redis_url=None,
         log_format="console",
         worker_in_process=False,
+        allowed_hosts=TEST_HOSTS,
         **TEST_RATE_LIMITS,
     )
 

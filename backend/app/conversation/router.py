@@ -24,8 +24,16 @@ from app.conversation.schemas import (
     TurnOut,
 )
 from app.core.clientip import client_ip
-from app.core.db import SessionDep, SessionFactoryDep
-from app.core.errors import AppError, Conflict, NotFound, ValidationFailed, error_payload, responses
+from app.core.db import SessionDep, SessionFactoryDep, is_database_unavailable
+from app.core.errors import (
+    DATABASE_RETRY_AFTER_SECONDS,
+    AppError,
+    Conflict,
+    NotFound,
+    ValidationFailed,
+    error_payload,
+    responses,
+)
 from app.core.sse import SSE_HEADERS, sse_event
 
 logger = logging.getLogger("aurum.conversation")
@@ -165,19 +173,23 @@ async def send_message(
             except AppError as exc:
                 payload = error_payload(exc.code, exc.message, exc.details)
                 await queue.put(("error", {**payload, "status": exc.status_code}))
-            except Exception:
-                logger.exception("streamed turn failed")
-                await queue.put(
-                    (
-                        "error",
-                        {
-                            **error_payload(
-                                "turn_failed", "The advisor could not reply; please try again."
-                            ),
-                            "status": 500,
-                        },
+            except Exception as exc:
+                # What the JSON path would answer: 503 with a retry hint when the database
+                # is unreachable, 500 only for a failure of our own.
+                if is_database_unavailable(exc):
+                    logger.warning("streamed turn: database unavailable")
+                    payload = error_payload(
+                        "database_unavailable",
+                        "The database is temporarily unavailable; try again shortly.",
+                        {"retry_after_seconds": DATABASE_RETRY_AFTER_SECONDS},
                     )
-                )
+                    await queue.put(("error", {**payload, "status": 503}))
+                else:
+                    logger.exception("streamed turn failed")
+                    payload = error_payload(
+                        "turn_failed", "The advisor could not reply; please try again."
+                    )
+                    await queue.put(("error", {**payload, "status": 500}))
             finally:
                 await queue.put(None)
 

@@ -62,6 +62,27 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-4o-mini"
     openai_timeout_seconds: float = 20.0
 
+    # Only the admin dashboard's origins may call /api/v1/admin and /api/v1/auth.
+    cors_admin_origins: Annotated[list[str], NoDecode] = [
+        "http://localhost:3002",
+        "http://127.0.0.1:3002",
+    ]
+    # Host names the API answers to (a Host outside them is 400); "*" allows any.
+    allowed_hosts: Annotated[list[str], NoDecode] = ["localhost", "127.0.0.1", "::1"]
+    # Request bodies: public routes carry a chat message or a form; staff and partner
+    # routes a little more. Larger bodies get 413 before they are read.
+    max_public_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # /docs, /redoc and /openapi.json. Unset: on in development and test, off elsewhere.
+    docs_enabled: bool | None = None
+    # /metrics: unset, open in development and test and off elsewhere; set, it needs
+    # "Authorization: Bearer <METRICS_TOKEN>" everywhere.
+    metrics_token: str | None = None
+    # Serving (aurum serve): at most this many connections and requests in flight per
+    # process (more get 503), and idle keep-alive connections closed after this long.
+    api_max_concurrency: int = Field(default=1000, ge=10)
+    api_keepalive_seconds: float = Field(default=5, gt=0, le=120)
+
     # Proxies (CIDRs) whose X-Forwarded-For is believed; empty trusts none.
     trusted_proxies: Annotated[list[str], NoDecode] = []
 
@@ -112,7 +133,9 @@ class Settings(BaseSettings):
             raise ValueError('expected "<count>/<second|minute|hour|day>", e.g. "100/minute"')
         return value.strip()
 
-    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @field_validator(
+        "cors_origins", "cors_admin_origins", "trusted_proxies", "allowed_hosts", mode="before"
+    )
     @classmethod
     def _parse_origins(cls, value: object) -> object:
         return _split_csv(value)
@@ -124,6 +147,8 @@ class Settings(BaseSettings):
         "openai_base_url",
         "refresh_cookie_secure",
         "worker_in_process",
+        "docs_enabled",
+        "metrics_token",
         mode="before",
     )
     @classmethod
@@ -152,6 +177,12 @@ class Settings(BaseSettings):
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def docs_are_public(self) -> bool:
+        if self.docs_enabled is not None:
+            return self.docs_enabled
+        return self.environment in ("development", "test")
 
     @property
     def runs_worker_in_process(self) -> bool:

@@ -97,6 +97,7 @@ def build_engine(settings: Settings) -> AsyncEngine:
             url,
             connect_args={"timeout": settings.database_timeout_seconds},
             pool_pre_ping=False,
+            hide_parameters=True,  # errors must not log emails, phones or token hashes
         )
         _configure_sqlite(engine)
         return engine
@@ -107,6 +108,7 @@ def build_engine(settings: Settings) -> AsyncEngine:
         pool_timeout=settings.database_timeout_seconds,
         pool_pre_ping=True,
         pool_recycle=1800,
+        hide_parameters=True,  # errors must not log emails, phones or token hashes
         connect_args={
             "timeout": settings.database_timeout_seconds,
             "command_timeout": 30,

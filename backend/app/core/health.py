@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import time
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from app.core.cache import ResilientStore
-from app.core.db import Database
+from app.core.db import Database, utcnow
+from app.core.errors import NotFound, Unauthorized
+from app.core.security import TokenError, decode_access_token
 
 router = APIRouter(tags=["health"])
 
@@ -59,7 +62,8 @@ async def _timed(probe: Any, within_seconds: float) -> tuple[float, str | None]:
 )
 async def readiness(request: Request) -> JSONResponse:
     """Ready to serve: 503 when the database is down; `degraded` (still 200) when only
-    Redis is down and the in-process fallback serves, so a load balancer keeps routing."""
+    Redis is down and the in-process fallback serves, so a load balancer keeps routing.
+    Each check's `error` is shown only with an admin's access token."""
     db: Database = request.app.state.db
     store = request.app.state.store
 
@@ -81,6 +85,11 @@ async def readiness(request: Request) -> JSONResponse:
             fallback="memory" if isinstance(store, ResilientStore) and cache_error else None,
         ),
     }
+    if not _is_admin(request):
+        # Status for everyone; the raw errors (hosts, ports, driver messages) only for
+        # a signed-in admin.
+        for check in checks.values():
+            check.error = None
     degraded = [store.name] if cache_error else []
     if db_error:
         status, code = "unavailable", 503
@@ -92,8 +101,38 @@ async def readiness(request: Request) -> JSONResponse:
     return JSONResponse(body.model_dump(exclude_none=True), status_code=code)
 
 
+def _is_admin(request: Request) -> bool:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return False
+    try:
+        claims = decode_access_token(token, request.app.state.settings, now=utcnow())
+    except TokenError:
+        return False
+    return claims.role == "admin" and claims.expires_at > utcnow()
+
+
+def require_metrics_access(request: Request) -> None:
+    """``METRICS_TOKEN`` set: its bearer token is required. Unset: open in development
+    and test, absent (404) elsewhere, so production never publishes it by accident."""
+    settings = request.app.state.settings
+    if settings.metrics_token:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            token.encode(), settings.metrics_token.encode()
+        ):
+            raise Unauthorized(
+                "Send the metrics token as a bearer token.",
+                code="metrics_token_required",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    elif settings.environment not in ("development", "test"):
+        raise NotFound("No route matches GET /metrics.", code="not_found")
+
+
 @router.get(
     "/metrics",
+    dependencies=[Depends(require_metrics_access)],
     response_class=Response,
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format."}},
 )

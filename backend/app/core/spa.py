@@ -16,6 +16,7 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+MAX_PATH_CHARS = 1024  # no route or file of a SPA is longer
 NO_CACHE = "no-cache"
 
 SECURITY_HEADERS = {
@@ -38,10 +39,21 @@ def create_spa_app(dist_dir: Path, *, name: str) -> Starlette:
     async def health(_: Request) -> Response:
         return _with_headers(JSONResponse({"status": "ok", "app": name}), "no-store")
 
+    def _file(relative: str) -> Path | None:
+        if not relative or "\x00" in relative or len(relative) > MAX_PATH_CHARS:
+            return None
+        try:
+            candidate = (root / relative).resolve()
+            return candidate if candidate.is_relative_to(root) and candidate.is_file() else None
+        except (OSError, ValueError):  # a name too long for the file system
+            return None
+
     async def serve(request: Request) -> Response:
         relative = request.path_params.get("path", "")
-        candidate = (root / relative).resolve()
-        if relative and candidate.is_relative_to(root) and candidate.is_file():
+        if "\x00" in relative or len(relative) > MAX_PATH_CHARS:
+            return _with_headers(PlainTextResponse("Not found", status_code=404), NO_CACHE)
+        candidate = _file(relative)
+        if candidate is not None:
             hashed = candidate.parent.name == "assets"
             media_type = mimetypes.guess_type(candidate.name)[0]
             return _with_headers(

@@ -32,7 +32,7 @@ async def test_sign_ins_failures_sign_outs_and_changes_are_recorded_with_ip_and_
     )
     headers = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
     clock.advance(seconds=1)
-    await client.patch(f"/api/v1/admin/leads/{lead_id}", json={"status": "sold"}, headers=headers)
+    await client.patch(f"/api/v1/admin/leads/{lead_id}", json={"status": "unqualified"}, headers=headers)
     clock.advance(seconds=1)
 
     page = await client.get(AUDIT, params={"actor_id": str(admin_id)}, headers=headers)
@@ -41,7 +41,7 @@ async def test_sign_ins_failures_sign_outs_and_changes_are_recorded_with_ip_and_
     assert [e["action"] for e in entries] == ["lead.update", "auth.login", "auth.login_failed"]
     update = entries[0]
     assert update["target_type"] == "lead" and update["target_id"] == str(lead_id)
-    assert update["details"] == {"changes": {"status": {"from": "new", "to": "sold"}}}
+    assert update["details"] == {"changes": {"status": {"from": "new", "to": "unqualified"}}}
     assert all(e["ip"] and e["ip"].startswith("10.") for e in entries)
     assert all(e["actor_email"] == admin_email for e in entries)
     assert entries[0]["at"] > entries[1]["at"] > entries[2]["at"]

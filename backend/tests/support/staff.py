@@ -63,13 +63,20 @@ def fresh_ip() -> str:
     return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255 or 1}"
 
 
+DASHBOARD_ORIGIN = "http://localhost:3002"
+
+
 class TestClient(httpx.AsyncClient):
     """A client of the app from one address (``ip``), over https so the Secure refresh
-    cookie comes back like in a browser."""
+    cookie comes back like in a browser, sending the ``Origin`` a browser on the admin
+    dashboard sends."""
 
     def __init__(self, app: FastAPI, ip: str, **kwargs: Any) -> None:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(ip, 51000))
-        super().__init__(transport=transport, base_url="https://testserver", **kwargs)
+        headers = {"Origin": DASHBOARD_ORIGIN, **kwargs.pop("headers", {})}
+        super().__init__(
+            transport=transport, base_url="https://testserver", headers=headers, **kwargs
+        )
         self.ip = ip
 
 

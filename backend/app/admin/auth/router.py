@@ -17,6 +17,7 @@ from app.core.clientip import client_ip
 from app.core.config import Settings
 from app.core.db import SessionDep
 from app.core.errors import (
+    Forbidden,
     RateLimited,
     Unauthorized,
     ValidationFailed,
@@ -130,11 +131,27 @@ async def login(
     return _token_response(request, issued, now)
 
 
+def require_dashboard_origin(request: Request) -> None:
+    """The refresh cookie is sent by the browser on its own, so whoever makes the browser
+    call refresh or logout would act as the user: only the admin dashboard's origins
+    (``CORS_ADMIN_ORIGINS``) may. Browsers always send ``Origin`` on such a POST."""
+    origin = request.headers.get("origin")
+    if origin not in request.app.state.settings.cors_admin_origins:
+        raise Forbidden(
+            "Only the admin dashboard may use the session cookie.",
+            code="origin_not_allowed",
+            details={"origin": origin},
+        )
+
+
+DashboardOrigin = Depends(require_dashboard_origin)
+
+
 @router.post(
     "/refresh",
     response_model=TokenOut,
-    dependencies=[PublicRateLimit],
-    responses=responses(Unauthorized, ValidationFailed, RateLimited),
+    dependencies=[PublicRateLimit, DashboardOrigin],
+    responses=responses(Unauthorized, Forbidden, ValidationFailed, RateLimited),
 )
 async def refresh(
     request: Request, session: SessionDep, clock: ClockDep, refresh_token: RefreshCookie = None
@@ -181,8 +198,8 @@ async def _optional_principal(
     "/logout",
     status_code=204,
     response_class=Response,
-    dependencies=[PublicRateLimit],
-    responses=responses(ValidationFailed, RateLimited),
+    dependencies=[PublicRateLimit, DashboardOrigin],
+    responses=responses(Forbidden, ValidationFailed, RateLimited),
 )
 async def logout(
     request: Request,
