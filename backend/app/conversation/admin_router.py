@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from app.admin.deps import AnalystAccess
 from app.conversation import queries
@@ -16,6 +15,7 @@ from app.conversation.admin_schemas import (
     ConversationSort,
     ConversationStatus,
 )
+from app.core.datetimes import UTCDatetime
 from app.core.db import SessionDep
 from app.core.errors import (
     Forbidden,
@@ -44,8 +44,8 @@ async def list_conversations(
         bool | None, Query(description="Only chats that became (or did not become) a lead.")
     ] = None,
     lead_id: Annotated[uuid.UUID | None, Query(description="Only chats of this lead.")] = None,
-    created_from: Annotated[AwareDatetime | None, Query()] = None,
-    created_to: Annotated[AwareDatetime | None, Query()] = None,
+    created_from: Annotated[UTCDatetime | None, Query()] = None,
+    created_to: Annotated[UTCDatetime | None, Query()] = None,
     sort: Annotated[ConversationSort, Query()] = "-created_at",
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,

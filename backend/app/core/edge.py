@@ -298,12 +298,17 @@ class RequestGuardMiddleware:
             await _nul(send)
             return
         try:
-            body.decode("utf-8")
+            text = body.decode("utf-8")
         except UnicodeDecodeError:
             await send_error(
                 send, 422, "invalid_encoding", "The request body is not valid UTF-8 text."
             )
             return
+        if text and "json" in headers.get("content-type", ""):
+            problem = json_problem(text)
+            if problem is not None:
+                await send_error(send, 422, "invalid_json", problem)
+                return
 
         delivered = False
 
@@ -315,6 +320,59 @@ class RequestGuardMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+MAX_JSON_DEPTH = 32
+MAX_JSON_INT = 2**63 - 1
+
+
+class _Unacceptable(ValueError):
+    pass
+
+
+def _number(literal: str) -> float:
+    value = float(literal)
+    if value in (float("inf"), float("-inf")) or (value != 0 and abs(value) < 1e-300):
+        raise _Unacceptable(f"the number {literal[:40]} is too large or too small to use")
+    return value
+
+
+def _integer(literal: str) -> int:
+    value = int(literal[:40]) if len(literal) <= 40 else MAX_JSON_INT + 1
+    if abs(value) > MAX_JSON_INT:
+        raise _Unacceptable(f"the number {literal[:40]} is too large to use")
+    return value
+
+
+def _constant(name: str) -> float:
+    raise _Unacceptable(f"{name} is not a number JSON allows")
+
+
+def _depth(value: object, level: int = 0) -> int:
+    if level > MAX_JSON_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
+
+
+def json_problem(text: str) -> str | None:
+    """Why a JSON body cannot be used (numbers no field can hold, ``NaN``/``Infinity``,
+    nesting deeper than any schema), or None. Syntax errors are left to the route,
+    which reports them per field."""
+    try:
+        value = json.loads(text, parse_float=_number, parse_int=_integer, parse_constant=_constant)
+    except _Unacceptable as exc:
+        return f"The request body is not usable: {exc}."
+    except RecursionError:
+        return f"The request body is nested deeper than {MAX_JSON_DEPTH} levels."
+    except ValueError:
+        return None
+    if _depth(value) > MAX_JSON_DEPTH:
+        return f"The request body is nested deeper than {MAX_JSON_DEPTH} levels."
+    return None
 
 
 async def _nul(send: Send) -> None:

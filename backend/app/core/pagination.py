@@ -16,10 +16,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from app.core.datetimes import as_utc
 from app.core.errors import ValidationFailed
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+# Integer sort keys in a cursor must fit a 32-bit column (scores, counts): anything else
+# was not made by us.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -64,14 +68,20 @@ def decode_cursor(cursor: str, sort: SortKey) -> tuple[Any, uuid.UUID]:
         if name != sort.name:
             raise invalid
         if sort.kind is datetime:
-            parsed = datetime.fromisoformat(value)
-            if parsed.tzinfo is None:
-                raise invalid
-            value = parsed
-        elif sort.kind is int and (not isinstance(value, int) or isinstance(value, bool)):
+            value = as_utc(datetime.fromisoformat(value))
+        elif sort.kind is int and (
+            not isinstance(value, int) or isinstance(value, bool) or not INT_MIN <= value <= INT_MAX
+        ):
             raise invalid
         return value, uuid.UUID(row_id)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+        binascii.Error,
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+    ) as exc:
         raise invalid from exc
 
 

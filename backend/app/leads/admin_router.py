@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 
 from app.admin.audit.service import Action, record
 from app.admin.deps import AnalystAccess, ManagerAccess
 from app.core.csv_export import stream_csv
+from app.core.datetimes import UTCDatetime
 from app.core.db import SessionDep, SessionFactoryDep
 from app.core.errors import (
     Conflict,
@@ -61,10 +61,10 @@ def lead_filters(
         Query(pattern=r"^\d{1,5}$", description="A ZIP or ZIP prefix (`85` is every 85xxx)."),
     ] = None,
     created_from: Annotated[
-        AwareDatetime | None, Query(description="Created at or after (ISO 8601 with offset).")
+        UTCDatetime | None, Query(description="Created at or after (ISO 8601 with offset).")
     ] = None,
     created_to: Annotated[
-        AwareDatetime | None, Query(description="Created before (ISO 8601 with offset).")
+        UTCDatetime | None, Query(description="Created before (ISO 8601 with offset).")
     ] = None,
     duplicate_state: Annotated[
         list[DuplicateState] | None,

@@ -14,7 +14,7 @@ import unicodedata
 from enum import StrEnum
 from typing import Final, Literal, get_args
 
-from app.core.emails import normalize_email
+from app.core import emails
 
 __all__ = [
     "CREDIT_BANDS",
@@ -34,6 +34,7 @@ __all__ = [
     "Shade",
     "Timeline",
     "credit_band_from_score",
+    "mixed_script",
     "normalize_email",
     "normalize_phone",
 ]
@@ -87,10 +88,38 @@ def credit_band_from_score(score: float) -> CreditBand:
     return "poor"
 
 
+# --- email ------------------------------------------------------------------------------
+
+
+def normalize_email(text: str) -> str | None:
+    """A homeowner's address in its stored form (``app.core.emails``), or None. Plain
+    ASCII only: an address with a Cyrillic "a" (U+0430) among Latin letters looks like someone
+    else's, and the mail providers US homeowners use allow nothing else."""
+    normalized = emails.normalize_email(text)
+    return normalized if normalized is not None and normalized.isascii() else None
+
+
 # --- names ------------------------------------------------------------------------------
 MAX_NAME_LENGTH: Final = 50
 #: Letters, then letters, apostrophes, hyphens, dots and spaces ("Mary-Jane", "O'Neil").
 NAME_PATTERN: Final = r"^[^\W\d_](?:[^\W\d_]|['\u2019\-. ])*$"
+
+
+def scripts_of(text: str) -> set[str]:
+    """The writing systems of ``text``'s letters ("LATIN", "CYRILLIC", "GREEK"...)."""
+    found = set()
+    for char in text:
+        if char.isalpha():
+            name = unicodedata.name(char, "")
+            found.add(name.split(" ", 1)[0] if name else "UNKNOWN")
+    return found
+
+
+def mixed_script(text: str) -> bool:
+    """True for a name mixing alphabets ("Jane" typed with a Cyrillic "a", U+0430): a
+    look-alike, not a name. One alphabet (Cyrillic, Greek, Latin with accents) is fine."""
+    return len(scripts_of(text)) > 1
+
 
 # --- phone ------------------------------------------------------------------------------
 _PHONE_CHARS = re.compile(r"\+?[0-9\s().\-]+")

@@ -14,12 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from app.leads.fields import (
     MAX_MONTHLY_BILL_USD,
     MAX_NAME_LENGTH,
+    MIN_MONTHLY_BILL_USD,
     NAME_PATTERN,
     CreditBand,
     PropertyType,
     RoofType,
     Shade,
     Timeline,
+    mixed_script,
     normalize_email,
     normalize_phone,
 )
@@ -48,7 +50,9 @@ class LeadCreate(UtmFields):
     zip_code: str = Field(pattern=r"^\d{5}$", description="5-digit US ZIP of the home.")
     homeowner: bool
     property_type: PropertyType
-    monthly_bill: float = Field(gt=0, le=MAX_MONTHLY_BILL_USD, description="USD per month.")
+    monthly_bill: float = Field(
+        ge=MIN_MONTHLY_BILL_USD, le=MAX_MONTHLY_BILL_USD, description="USD per month."
+    )
     roof_type: RoofType
     shade: Shade
     credit_band: CreditBand = Field(
@@ -67,6 +71,13 @@ class LeadCreate(UtmFields):
         max_length=64,
         description="The `version` of the disclosure shown (GET /leads/consent-disclosure).",
     )
+
+    @field_validator("first_name", "last_name")
+    @classmethod
+    def _one_alphabet(cls, value: str) -> str:
+        if mixed_script(value):
+            raise ValueError("use letters from one alphabet (a look-alike letter was typed)")
+        return value
 
     @field_validator("email")
     @classmethod

@@ -32,7 +32,9 @@ async def test_sign_ins_failures_sign_outs_and_changes_are_recorded_with_ip_and_
     )
     headers = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
     clock.advance(seconds=1)
-    await client.patch(f"/api/v1/admin/leads/{lead_id}", json={"status": "unqualified"}, headers=headers)
+    await client.patch(
+        f"/api/v1/admin/leads/{lead_id}", json={"status": "unqualified"}, headers=headers
+    )
     clock.advance(seconds=1)
 
     page = await client.get(AUDIT, params={"actor_id": str(admin_id)}, headers=headers)

@@ -53,6 +53,7 @@ async def proxied(migrated: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, 
         return {"hits": await app.state.store.incr("probe-hits", ttl_seconds=60)}
 
     async with app.router.lifespan_context(app), make_client(app) as http:
+        http.app = app  # type: ignore[attr-defined] - the app under test, for its state
         yield http, {"db": db_proxy, "redis": redis_proxy}
     await db_proxy.close()
     await redis_proxy.close()
@@ -99,3 +100,37 @@ async def test_database_outage_is_503_with_retry_after_then_recovers(proxied) ->
     await proxies["db"].restore()
     assert (await http.get("/_probe/db")).json() == {"one": 1}
     assert (await http.get("/health/ready")).status_code == 200
+
+
+async def test_a_streamed_turn_in_flight_when_the_database_stops_reports_503(proxied) -> None:  # type: ignore[no-untyped-def]
+    """Seen before: the stream said `turn_failed` / 500 where the JSON path says 503."""
+    from app.conversation.advisor import guided_agent
+    from tests.conversation.chat import Chat
+
+    http, proxies = proxied
+    app = http.app
+    chat = await Chat.start(http)
+    real = app.state.advisor
+
+    class CutsTheDatabaseWhileThinking:
+        kind = real.kind
+        tools = real.tools
+
+        def respond_for(self, conversation):  # type: ignore[no-untyped-def]
+            async def agent(state, text, tools, on_delta):  # type: ignore[no-untyped-def]
+                await proxies["db"].cut()  # PostgreSQL stops while the advisor thinks
+                return await guided_agent(state, text, tools, on_delta)
+
+            return agent
+
+    app.state.advisor = CutsTheDatabaseWhileThinking()
+    try:
+        events = await chat.stream("85004")
+    finally:
+        app.state.advisor = real
+        await proxies["db"].restore()
+    errors = [data for name, data in events if name == "error"]
+    assert errors, events
+    assert errors[0]["status"] == 503
+    assert errors[0]["error"]["code"] == "database_unavailable"
+    assert events[-1][0] == "done"

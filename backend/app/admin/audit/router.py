@@ -6,11 +6,11 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from app.admin.audit import service
 from app.admin.audit.schemas import AuditEntryOut, AuditPage
 from app.admin.deps import AdminAccess
+from app.core.datetimes import UTCDatetime
 from app.core.db import SessionDep
 from app.core.errors import Forbidden, RateLimited, Unauthorized, ValidationFailed, responses
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -45,10 +45,10 @@ async def list_audit_log(
     ] = None,
     target_id: Annotated[str | None, Query(max_length=64)] = None,
     since: Annotated[
-        AwareDatetime | None, Query(description="At or after (ISO 8601 with offset).")
+        UTCDatetime | None, Query(description="At or after (ISO 8601 with offset).")
     ] = None,
     until: Annotated[
-        AwareDatetime | None, Query(description="Before (ISO 8601 with offset).")
+        UTCDatetime | None, Query(description="Before (ISO 8601 with offset).")
     ] = None,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
