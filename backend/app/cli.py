@@ -253,6 +253,10 @@ async def _run_worker(settings, *, once: bool) -> None:  # type: ignore[no-untyp
     try:
         runner = Worker(database.transaction, settings)
         if once:
+            handled = 0
+            for consumer in runner.consumers:
+                handled += await runner.drain(consumer)
+            typer.echo(f"outbox: {handled} event(s) handled")
             for outcome in await runner.run_due():
                 status = f"failed: {outcome.error}" if outcome.error else outcome.result
                 typer.echo(f"{outcome.job}: {status}")

@@ -5,10 +5,21 @@ from app.conversation.models import Conversation, Message
 from app.core.db import Base
 from app.core.idempotency import IdempotencyKey
 from app.core.jobs import JobRun
+from app.core.outbox import OutboxEvent
 from app.leads.models import ConsentRecord, Lead, LeadSubmission
+from app.partners.models import (
+    ApiKey,
+    LeadOutcome,
+    LeadReturn,
+    LeadSale,
+    LedgerEntry,
+    Partner,
+    PartnerPeriodCount,
+)
 
 __all__ = [
     "AdminUser",
+    "ApiKey",
     "AuditLog",
     "Base",
     "ConsentRecord",
@@ -16,7 +27,14 @@ __all__ = [
     "IdempotencyKey",
     "JobRun",
     "Lead",
+    "LeadOutcome",
+    "LeadReturn",
+    "LeadSale",
     "LeadSubmission",
+    "LedgerEntry",
     "Message",
+    "OutboxEvent",
+    "Partner",
+    "PartnerPeriodCount",
     "RefreshToken",
 ]

@@ -5,9 +5,11 @@ as many as you like: each periodic slot runs once, see ``app.core.jobs``); on th
 embedded database the API runs the same runner inside its own process
 (``WORKER_IN_PROCESS``), so a laptop needs no second command.
 
-A loop: every ``WORKER_POLL_SECONDS`` the worker looks at each periodic job and, when
-the job's slot has moved on since it last looked, tries to claim the new slot and runs
-it. Claiming costs one insert per job per slot, not per poll.
+A loop. Each pass the worker first drains the outbox for every consumer (a batch per
+consumer, then the next, so one busy topic never starves another), then looks at each
+periodic job and, when the job's slot has moved on since it last looked, tries to claim
+the new slot and runs it (one insert per job per slot, not per pass). When a pass found
+nothing to do it sleeps ``WORKER_POLL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.conversation import tasks as conversation_tasks
+from app.core import outbox
 from app.core import tasks as core_tasks
 from app.core.config import Settings
 from app.core.db import SessionFactory, utcnow
-from app.core.jobs import JobContext, JobRun, PeriodicJob
+from app.core.jobs import Consumer, JobContext, JobRun, PeriodicJob
+from app.partners import tasks as partners_tasks
 
 logger = logging.getLogger("aurum.worker")
 
@@ -38,7 +42,12 @@ logger = logging.getLogger("aurum.worker")
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     *core_tasks.PERIODIC,
     *conversation_tasks.PERIODIC,
+    *partners_tasks.PERIODIC,
 )
+
+
+#: Every outbox consumer of every domain.
+CONSUMERS: tuple[Consumer, ...] = (*partners_tasks.CONSUMERS,)
 
 
 @dataclass(frozen=True)
@@ -60,12 +69,14 @@ class Worker:
         settings: Settings,
         *,
         jobs: Sequence[PeriodicJob] = PERIODIC_JOBS,
+        consumers: Sequence[Consumer] | None = None,
         name: str | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.session_factory = session_factory
         self.settings = settings
         self.jobs = tuple(jobs)
+        self.consumers = tuple(CONSUMERS if consumers is None else consumers)
         self.name = name or worker_name()
         self.clock = clock
         self._looked_at: dict[str, int] = {}  # job -> the last slot this worker tried
@@ -129,6 +140,43 @@ class Worker:
                 outcomes.append(outcome)
         return outcomes
 
+    async def drain(self, consumer: Consumer) -> int:
+        """Handle up to ``consumer.batch`` due events; how many were handled."""
+        handled = 0
+        while handled < consumer.batch:
+            now = self.clock()
+            event_id: int | None = None
+            try:
+                async with self.session_factory() as session:
+                    event = await outbox.take_next(session, consumer.topics, now)
+                    if event is None:
+                        return handled
+                    event_id = event.id
+                    await consumer.handle(
+                        session, event, JobContext(self.session_factory, self.settings, now)
+                    )
+                    event.processed_at = self.clock()
+                    event.attempts += 1
+            except Exception as exc:
+                if event_id is None:
+                    raise  # could not even take an event: the database is down?
+                logger.exception(
+                    "outbox event failed",
+                    extra={"consumer": consumer.name, "event_id": event_id},
+                )
+                async with self.session_factory() as session:
+                    await outbox.record_failure(session, event_id, exc, self.clock())
+            handled += 1
+        return handled
+
+    async def run_once(self) -> int:
+        """One pass: drain every consumer, run due periodic jobs; events handled."""
+        handled = 0
+        for consumer in self.consumers:
+            handled += await self.drain(consumer)
+        await self.run_due()
+        return handled
+
     async def run(self, stop: asyncio.Event) -> None:
         """Loop until ``stop`` is set. A database outage pauses the loop, never ends it."""
         logger.info(
@@ -136,12 +184,15 @@ class Worker:
             extra={"worker": self.name, "jobs": [job.name for job in self.jobs]},
         )
         while not stop.is_set():
+            handled = 0
             try:
-                await self.run_due()
+                handled = await self.run_once()
             except Exception:
-                # The claim or the bookkeeping failed (the database is down?): the job's
-                # slot was not marked as looked at, so it is tried again next time.
+                # Taking work or the bookkeeping failed (the database is down?): nothing
+                # was marked done, so it is tried again next time.
                 logger.warning("worker pass failed; retrying", exc_info=True)
+            if handled:
+                continue  # more may be waiting: look again at once
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.settings.worker_poll_seconds)
         logger.info("worker stopped", extra={"worker": self.name})

@@ -10,6 +10,7 @@ from app.conversation.agent import guided
 from app.conversation.agent.base import AdvisorTools, Agent, AgentState, AgentTurn, DeltaSink
 from app.conversation.models import Conversation
 from app.core.config import Settings
+from app.leads.consent import DEFAULT_MAX_BUYERS
 from app.solar.engine import SolarConfig, UnknownZip, estimate, lookup_location
 from app.solar.schemas import EstimateInput, Shade
 
@@ -19,8 +20,9 @@ logger = logging.getLogger("aurum.conversation")
 class SolarTools:
     """The advisor's view of the solar engine (in-process function calls, no HTTP)."""
 
-    def __init__(self, config: SolarConfig) -> None:
+    def __init__(self, config: SolarConfig, *, max_buyers: int = DEFAULT_MAX_BUYERS) -> None:
         self.config = config
+        self.max_buyers = max_buyers
 
     def zip_is_known(self, zip_code: str) -> bool:
         try:
@@ -57,7 +59,7 @@ class Advisor:
     def __init__(
         self, settings: Settings, solar_config: SolarConfig, *, openai_client: Any | None = None
     ) -> None:
-        self.tools: AdvisorTools = SolarTools(solar_config)
+        self.tools: AdvisorTools = SolarTools(solar_config, max_buyers=settings.max_shared_buyers)
         self.llm: Agent | None = None
         if settings.openai_api_key or openai_client is not None:
             from openai import AsyncOpenAI

@@ -34,6 +34,7 @@ from app.conversation.privacy import purge_contact
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
 from app.core.security import hash_token
+from app.leads import consent
 from app.leads.service import ConsentEvidence, LeadDetails, submit_lead
 
 logger = logging.getLogger("aurum.conversation")
@@ -149,6 +150,26 @@ def _lead_details(conversation: Conversation, state: AgentState) -> LeadDetails:
     )
 
 
+def _consent_evidence(
+    conversation: Conversation, state: AgentState, client: Client
+) -> ConsentEvidence:
+    """The disclosure the homeowner agreed to, naming the number of installers they
+    chose (their own words at the consent question narrow the text shown, never widen
+    it)."""
+    chosen = int(state.slots.get("max_buyers") or state.max_buyers)
+    chosen = max(1, min(chosen, state.max_buyers))
+    text = consent.disclosure(chosen)
+    return ConsentEvidence(
+        source="chat",
+        ip=client.ip,
+        user_agent=client.user_agent,
+        conversation_id=conversation.id,
+        disclosure_text=text,
+        disclosure_version=consent.version_of(text),
+        max_buyers=chosen,
+    )
+
+
 async def run_turn(
     session: AsyncSession,
     conversation: Conversation,
@@ -189,6 +210,7 @@ async def run_turn(
             awaiting=conversation.awaiting,
             estimate=conversation.estimate,
             history=history,
+            max_buyers=tools.max_buyers,
         )
         # The one early commit of the request (see docs/architecture.md, "Transactions"):
         # an LLM agent may think for seconds, and holding a pooled connection (and on
@@ -202,12 +224,7 @@ async def run_turn(
         outcome = await submit_lead(
             session,
             _lead_details(conversation, turn.state),
-            ConsentEvidence(
-                source="chat",
-                ip=client.ip,
-                user_agent=client.user_agent,
-                conversation_id=conversation.id,
-            ),
+            _consent_evidence(conversation, turn.state, client),
         )
         conversation.lead_id = outcome.lead.id
         conversation.status = "completed"

@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     # Proxies (CIDRs) whose X-Forwarded-For is believed; empty trusts none.
     trusted_proxies: Annotated[list[str], NoDecode] = []
 
+    # Selling leads (app/partners). A homeowner may agree to 1..MAX_SHARED_BUYERS
+    # installers; the consent text names the number they chose.
+    max_shared_buyers: int = Field(default=3, ge=1, le=10)
+    return_window_days: int = Field(default=7, ge=0, le=90)
+    return_cap_pct: float = Field(default=15, ge=0, le=100)
+
     # Background work (app/worker.py). WORKER_IN_PROCESS unset: the API runs the worker
     # itself on the embedded database (one laptop, one process) and not on PostgreSQL,
     # where `aurum worker` runs as its own process (or several).

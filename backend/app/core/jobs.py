@@ -1,4 +1,5 @@
-"""Background work: the shape of a periodic job, and the table that makes each run once.
+"""Background work: periodic jobs (and the table that makes each run once), and
+consumers of the outbox.
 
 A domain declares its jobs in its own ``tasks.py`` (``PERIODIC = [PeriodicJob(...)]``);
 ``app.worker`` collects them and runs them. A periodic job runs once per *slot* (its
@@ -21,10 +22,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.config import Settings
 from app.core.db import Base, JSONType, SessionFactory, UTCDateTime
+from app.core.outbox import OutboxEvent
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,19 @@ class PeriodicJob:
 
     def slot(self, now: datetime) -> int:
         return int(now.timestamp() // self.every.total_seconds())
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """Handles outbox events of ``topics`` (``app.core.outbox``), one per transaction:
+    ``handle`` does the work in ``session``; the worker marks the event processed in the
+    same transaction and commits. A handler must be safe to run twice for one event (a
+    worker may die after the work and before the commit is acknowledged)."""
+
+    name: str
+    topics: tuple[str, ...]
+    handle: Callable[[AsyncSession, OutboxEvent, JobContext], Awaitable[None]]
+    batch: int = 50  # events per pass before the worker turns to the next consumer
 
 
 BATCH_SIZE = 1000

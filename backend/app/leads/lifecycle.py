@@ -62,6 +62,16 @@ def check_transition(current: str, to: str, actor: Actor) -> None:
     )
 
 
+def is_sellable(lead: Lead) -> bool:
+    """May be offered to partners now: new, not a suspected or merged duplicate, not
+    erased. (Every lead has a consent record: it is created with one.)"""
+    return (
+        lead.status == "new"
+        and lead.duplicate_state in (None, "kept_apart")
+        and lead.erased_at is None
+    )
+
+
 # Statuses a partner may still be offered the lead in (and so whose answers may change).
 UNSOLD_STATUSES: Final = frozenset({"new", "unqualified", "unsold"})
 

@@ -66,6 +66,12 @@ class Lead(UUIDPrimaryKey, Timestamps, Base):
     duplicate_reason: Mapped[str | None] = mapped_column(sa.String(16))
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    # Distribution: offered to partners until ``offer_until`` (72 hours after it became
+    # sellable), then ``unsold`` with the last reason no one bought it.
+    offer_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    last_offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unsold_reason: Mapped[str | None] = mapped_column(sa.String(200))
+
 
 class LeadSubmission(UUIDPrimaryKey, Base):
     """One request for quotes by the homeowner: what they answered, when, from where.
@@ -109,6 +115,8 @@ class ConsentRecord(UUIDPrimaryKey, Base):
     source: Mapped[str] = mapped_column(sa.String(16))
     disclosure_version: Mapped[str] = mapped_column(sa.String(64))
     disclosure_text: Mapped[str] = mapped_column(sa.Text)
+    # How many installers the homeowner agreed to be contacted by (chosen at consent).
+    max_buyers: Mapped[int] = mapped_column(sa.SmallInteger, default=3, server_default="3")
     given_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ip: Mapped[str | None] = mapped_column(sa.String(45))
     user_agent: Mapped[str | None] = mapped_column(sa.String(512))

@@ -11,8 +11,8 @@ from app.core import idempotency
 from app.core.clientip import client_ip
 from app.core.db import SessionDep
 from app.core.errors import Conflict, ValidationFailed, responses
-from app.leads.consent import CONSENT_DISCLOSURE, CONSENT_VERSION
-from app.leads.schemas import ConsentDisclosure, LeadCreate, LeadReceipt
+from app.leads import consent
+from app.leads.schemas import ConsentChoice, ConsentDisclosure, LeadCreate, LeadReceipt
 from app.leads.service import ConsentEvidence, LeadDetails, submit_lead
 from app.solar.engine import estimate, lookup_location
 from app.solar.router import SolarConfigDep
@@ -24,9 +24,14 @@ IDEMPOTENCY_SCOPE = "leads"
 
 
 @router.get("/consent-disclosure", response_model=ConsentDisclosure)
-async def consent_disclosure() -> ConsentDisclosure:
-    """The disclosure the form must show, and its version to send back."""
-    return ConsentDisclosure(text=CONSENT_DISCLOSURE, version=CONSENT_VERSION)
+async def consent_disclosure(request: Request) -> ConsentDisclosure:
+    """The disclosure the form must show for each choice of how many installers may
+    contact the homeowner, and the version to send back with that choice."""
+    limit = request.app.state.settings.max_shared_buyers
+    choices = [ConsentChoice(**vars(option)) for option in consent.options(limit)]
+    return ConsentDisclosure(
+        text=choices[-1].text, version=choices[-1].version, max_buyers=limit, choices=choices
+    )
 
 
 @router.post(
@@ -52,12 +57,21 @@ async def create_lead(
     """Request installer quotes from the form. Same rules as the chat: validated,
     de-duplicated (same email or phone within 30 days updates the earlier request),
     scored, and stored with proof of consent."""
-    if body.consent_version != CONSENT_VERSION:
+    limit = request.app.state.settings.max_shared_buyers
+    max_buyers = body.max_buyers or limit
+    if max_buyers > limit:
+        raise ValidationFailed(
+            f"At most {limit} installers may be chosen.",
+            code="too_many_installers",
+            details={"max_buyers": limit},
+        )
+    disclosure_text = consent.disclosure(max_buyers)
+    if body.consent_version != consent.version_of(disclosure_text):
         raise ValidationFailed(
             "The consent text has changed since the form loaded; please review it and "
             "submit again.",
             code="consent_outdated",
-            details={"current_version": CONSENT_VERSION},
+            details={"current_version": consent.version_of(disclosure_text)},
         )
     if idempotency_key is not None:
         key = idempotency.validate_key(idempotency_key)
@@ -96,7 +110,12 @@ async def create_lead(
             utm=body.utm(),
         ),
         ConsentEvidence(
-            source="form", ip=client_ip(request), user_agent=request.headers.get("user-agent")
+            source="form",
+            ip=client_ip(request),
+            user_agent=request.headers.get("user-agent"),
+            disclosure_text=disclosure_text,
+            disclosure_version=consent.version_of(disclosure_text),
+            max_buyers=max_buyers,
         ),
     )
     receipt = LeadReceipt(

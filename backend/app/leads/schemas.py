@@ -66,6 +66,13 @@ class LeadCreate(UtmFields):
     street_address: str | None = Field(default=None, max_length=200)
     battery_interest: bool | None = None
     consent: bool = Field(description="Must be true: the homeowner agreed to the disclosure.")
+    max_buyers: int | None = Field(
+        default=None,
+        ge=1,
+        le=10,
+        description="How many installers may contact the homeowner (1 to the most the "
+        "disclosure offers); omitted: the most. Send the `version` of that choice's text.",
+    )
     consent_version: str = Field(
         min_length=64,
         max_length=64,
@@ -103,9 +110,19 @@ class LeadCreate(UtmFields):
         return value
 
 
-class ConsentDisclosure(BaseModel):
+class ConsentChoice(BaseModel):
+    max_buyers: int = Field(description="At most this many installers contact the homeowner.")
     text: str = Field(description="Show exactly this text next to the consent checkbox.")
-    version: str = Field(description="Send back as `consent_version` with the form.")
+    version: str = Field(description="Send back as `consent_version` with `max_buyers`.")
+
+
+class ConsentDisclosure(BaseModel):
+    text: str = Field(description="The disclosure for the most installers (the default).")
+    version: str = Field(description="Its version: send back as `consent_version`.")
+    max_buyers: int = Field(description="The most installers a homeowner may choose.")
+    choices: list[ConsentChoice] = Field(
+        description="The text for each choice, 1 to `max_buyers` installers."
+    )
 
 
 class LeadReceipt(BaseModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,8 +18,9 @@ from app.admin.audit.service import Action, record
 from app.admin.deps import Principal
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
-from app.leads.consent import CONSENT_DISCLOSURE, CONSENT_VERSION
-from app.leads.lifecycle import UNSOLD_STATUSES, change_status, check_transition
+from app.core.outbox import publish
+from app.leads.consent import CONSENT_DISCLOSURE, CONSENT_VERSION, DEFAULT_MAX_BUYERS
+from app.leads.lifecycle import UNSOLD_STATUSES, change_status, check_transition, is_sellable
 from app.leads.models import ConsentRecord, Lead, LeadSubmission
 from app.leads.scoring import Score, score_lead
 
@@ -83,6 +84,7 @@ class ConsentEvidence:
     conversation_id: uuid.UUID | None = None
     disclosure_text: str = CONSENT_DISCLOSURE
     disclosure_version: str = CONSENT_VERSION
+    max_buyers: int = DEFAULT_MAX_BUYERS
 
 
 @dataclass(frozen=True)
@@ -194,8 +196,10 @@ async def submit_lead(
     await _lock_contacts(session, details.email, details.phone)
     matches = await recent_matches(session, details.email, details.phone)
     person = next((lead for lead in matches if same_person(lead, details)), None)
+    was_sellable: bool | None = None
     if person is not None:
         lead, created = person, False
+        was_sellable = is_sellable(lead)
         applied = lead.status in UNSOLD_STATUSES and lead.duplicate_state != "merged"
         if applied:
             score = _qualify(lead, details)
@@ -229,6 +233,7 @@ async def submit_lead(
         source=consent.source,
         disclosure_version=consent.disclosure_version,
         disclosure_text=consent.disclosure_text,
+        max_buyers=consent.max_buyers,
         given_at=now,
         ip=consent.ip,
         user_agent=(consent.user_agent or "")[:512] or None,
@@ -248,8 +253,18 @@ async def submit_lead(
         user_agent=record_.user_agent,
     )
     session.add(submission)
+    if is_sellable(lead) and (created or was_sellable is False):
+        announce_sellable(session, lead, now)
     await session.flush()
     return LeadOutcome(lead, created, submission)
+
+
+LEAD_SELLABLE = "lead.sellable"
+
+
+def announce_sellable(session: AsyncSession, lead: Lead, now: datetime) -> None:
+    """Tell the selling side (in this transaction) that the lead may be offered now."""
+    publish(session, LEAD_SELLABLE, key=lead.id, payload={"lead_id": str(lead.id)}, now=now)
 
 
 async def get_lead(session: AsyncSession, lead_id: uuid.UUID) -> Lead:
@@ -275,6 +290,8 @@ async def update_lead(
         check_transition(lead.status, status, "staff")
         changes["status"] = {"from": lead.status, "to": status}
         lead.status = status
+        if is_sellable(lead):
+            announce_sellable(session, lead, actor.now)
     if notes_sent and (notes or None) != lead.notes:
         # Notes may quote the homeowner: the log says that they changed, not what they say.
         changes["notes"] = {"from_length": len(lead.notes or ""), "to_length": len(notes or "")}
@@ -328,6 +345,8 @@ async def resolve_duplicate(
         lead.duplicate_state = "merged"
     else:
         lead.duplicate_state = "kept_apart"
+        if is_sellable(lead):
+            announce_sellable(session, lead, actor.now)
     lead.updated_at = actor.now
     await session.flush()
     await record(

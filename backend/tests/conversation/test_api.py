@@ -304,11 +304,14 @@ async def test_a_failed_lead_write_rolls_back_the_final_turn(
     assert await db_session.scalar(sa.select(sa.func.count()).select_from(Lead)) == 0
 
 
-@pytest.mark.parametrize("field", [f for f, replies in policy.QUICK_REPLIES.items() if replies])
-def test_every_quick_reply_is_understood_for_its_question(field: str) -> None:
-    for reply in policy.QUICK_REPLIES[field]:
-        extraction = understand(reply, field, zip_is_known=lambda z: True)
-        assert field in extraction.values, (field, reply)
+@pytest.mark.parametrize(
+    ("field", "reply"),
+    [(f, reply) for f, replies in policy.QUICK_REPLIES.items() for reply in replies]
+    + [("consent", reply) for reply in policy.consent_quick_replies(3)],
+)
+def test_every_quick_reply_is_understood_for_its_question(field: str, reply: str) -> None:
+    extraction = understand(reply, field, zip_is_known=lambda z: True)
+    assert field in extraction.values, (field, reply)
 
 
 async def test_a_stream_that_fails_sends_an_error_event_with_its_status(

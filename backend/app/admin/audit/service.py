@@ -32,6 +32,16 @@ class Action:
     LEAD_DUPLICATE_RESOLVED = "lead.duplicate_resolved"
     LEAD_EXPORT = "lead.export"
     PRIVACY_ERASE = "privacy.erase"
+    PARTNER_CREATE = "partner.create"
+    PARTNER_UPDATE = "partner.update"
+    PARTNER_STATUS = "partner.status_changed"
+    PARTNER_LEDGER = "partner.ledger_entry"
+    API_KEY_CREATE = "api_key.create"
+    API_KEY_ROTATE = "api_key.rotate"
+    API_KEY_REVOKE = "api_key.revoke"
+    RETURN_FILED = "return.filed"
+    RETURN_DECIDED = "return.decided"
+    OUTCOME_RECORDED = "outcome.recorded"
 
 
 ACTIONS = sorted(v for k, v in vars(Action).items() if not k.startswith("_"))

@@ -12,11 +12,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from app.leads.consent import DEFAULT_MAX_BUYERS
+
 Outcome = Literal["submit_lead", "ended_renter", "declined_consent", "stopped"]
 
 
 class AdvisorTools(Protocol):
     """The engine calls an agent may make (pure functions underneath)."""
+
+    max_buyers: int  # the most installers a homeowner may agree to (MAX_SHARED_BUYERS)
 
     def zip_is_known(self, zip_code: str) -> bool: ...
 
@@ -36,6 +40,8 @@ class AgentState:
     estimate: dict[str, Any] | None = None
     # Recent transcript as (role, content), oldest first; the LLM agent reads it.
     history: list[tuple[str, str]] = field(default_factory=list)
+    # The most installers a homeowner may agree to (MAX_SHARED_BUYERS).
+    max_buyers: int = DEFAULT_MAX_BUYERS
 
 
 @dataclass

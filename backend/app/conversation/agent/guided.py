@@ -14,7 +14,7 @@ from typing import Any
 from app.conversation.agent import policy
 from app.conversation.agent.base import AdvisorTools, AgentState, AgentTurn, OutgoingMessage
 from app.conversation.nlu import Extraction, understand
-from app.leads.consent import CONSENT_DISCLOSURE, CONSENT_VERSION
+from app.leads import consent
 
 logger = logging.getLogger("aurum.conversation")
 
@@ -76,10 +76,15 @@ def opening_turn() -> AgentTurn:
 
 def question(field: str, state: AgentState) -> OutgoingMessage:
     if field == "consent":
+        text = consent.disclosure(state.max_buyers)
         return OutgoingMessage(
-            policy.QUESTIONS["consent"],
+            policy.consent_question(state.max_buyers),
             kind="consent",
-            meta={"disclosure": CONSENT_DISCLOSURE, "disclosure_version": CONSENT_VERSION},
+            meta={
+                "disclosure": text,
+                "disclosure_version": consent.version_of(text),
+                "max_buyers": state.max_buyers,
+            },
         )
     if field == "name" and state.slots.get("first_name") and not state.slots.get("last_name"):
         return OutgoingMessage(
@@ -190,7 +195,12 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
 
     if awaiting == "consent" and "consent" in extraction.values:
         if extraction.values["consent"] is True and not policy.missing_fields(state.slots):
-            return _end(state, messages, policy.thank_you(state.slots), "submit_lead")
+            chosen = state.slots.get("max_buyers")
+            if chosen is not None and not 1 <= chosen <= state.max_buyers:
+                state.slots["max_buyers"] = state.max_buyers
+            return _end(
+                state, messages, policy.thank_you(state.slots, state.max_buyers), "submit_lead"
+            )
         if extraction.values["consent"] is False:
             state.slots.pop("consent", None)
             return _end(state, messages, policy.DECLINED_CONSENT, "declined_consent")
@@ -208,6 +218,10 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
         messages.append(OutgoingMessage(ACKNOWLEDGEMENTS[len(state.slots) % len(ACKNOWLEDGEMENTS)]))
     state.awaiting = next_field
     messages.append(question(next_field, state))
-    return AgentTurn(
-        messages=messages, state=state, quick_replies=list(policy.QUICK_REPLIES[next_field])
-    )
+    return AgentTurn(messages=messages, state=state, quick_replies=quick_replies(next_field, state))
+
+
+def quick_replies(field: str, state: AgentState) -> list[str]:
+    if field == "consent":
+        return policy.consent_quick_replies(state.max_buyers)
+    return list(policy.QUICK_REPLIES[field])

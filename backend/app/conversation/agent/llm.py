@@ -208,6 +208,7 @@ class LLMAgent:
             awaiting=state.awaiting,
             estimate=state.estimate,
             history=list(state.history),
+            max_buyers=state.max_buyers,
         )
         streamed: list[str] = []
 
@@ -314,7 +315,9 @@ class LLMAgent:
             outcome = "ended_renter"
             out.append(OutgoingMessage(policy.RENTER_GOODBYE, kind="closing"))
         if outcome == "submit_lead":
-            out.append(OutgoingMessage(policy.thank_you(state.slots), kind="closing"))
+            out.append(
+                OutgoingMessage(policy.thank_you(state.slots, state.max_buyers), kind="closing")
+            )
         elif outcome == "declined_consent":
             out.append(OutgoingMessage(policy.DECLINED_CONSENT, kind="closing"))
         if outcome:
@@ -330,7 +333,7 @@ class LLMAgent:
         elif not out:
             out.append(OutgoingMessage(policy.QUESTIONS[next_field], kind="question"))
         await self._stream_extras(out, guard, sink)
-        return AgentTurn(out, state, list(policy.QUICK_REPLIES[next_field]), streamed=True)
+        return AgentTurn(out, state, guided.quick_replies(next_field, state), streamed=True)
 
     @staticmethod
     async def _stream_extras(

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.conversation.agent.base import AgentState, OutgoingMessage
-from app.leads.consent import CONSENT_DISCLOSURE, MAX_SHARED_BUYERS
+from app.leads import consent
 
 # The order the advisor asks in. ZIP, ownership and bill come first: renters learn
 # early that we cannot help, and everyone else sees an estimate after three answers.
@@ -51,8 +51,24 @@ QUESTIONS: dict[str, str] = {
     "name": "Who should an installer ask for? Your first and last name, please.",
     "email": "What's the best email address to send your estimate to?",
     "phone": "And a phone number an installer can reach you on?",
-    "consent": CONSENT_DISCLOSURE + " Do you agree?",
 }
+
+
+def consent_question(max_buyers: int) -> str:
+    """The consent question: the disclosure for the most installers allowed, and how to
+    choose fewer."""
+    fewer = ""
+    if max_buyers > 1:
+        options = '"only 1 installer"' + (f' or "up to {max_buyers - 1}"' if max_buyers > 2 else "")
+        fewer = f" Prefer fewer? Say {options}."
+    return f"{consent.disclosure(max_buyers)} Do you agree?{fewer}"
+
+
+def consent_quick_replies(max_buyers: int) -> list[str]:
+    if max_buyers == 1:
+        return ["I agree", "No thanks"]
+    return ["I agree", "I agree, only 1 installer", "No thanks"]
+
 
 HINTS: dict[str, str] = {
     "zip_code": "a 5-digit US ZIP code, like 85004",
@@ -89,7 +105,6 @@ QUICK_REPLIES: dict[str, list[str]] = {
     "name": [],
     "email": [],
     "phone": [],
-    "consent": ["I agree", "No thanks"],
 }
 
 GREETING = (
@@ -118,9 +133,9 @@ FAQ_ANSWERS: dict[str, str] = {
         'data. Each assumption is listed under "How we calculated this" on your estimate.'
     ),
     "faq_privacy": (
-        f"Your details go to at most {MAX_SHARED_BUYERS} vetted solar installers, and only "
-        "if you agree at the very end. You can ask any of them to stop contacting you at "
-        "any time."
+        "Your details go only to the vetted solar installers you allow at the very end (you "
+        "choose how many), and only if you agree. You can ask any of them to stop "
+        "contacting you at any time, and ask us to erase your details."
     ),
 }
 
@@ -193,11 +208,14 @@ def show_estimate(state: AgentState, estimate: dict[str, Any]) -> OutgoingMessag
     )
 
 
-def thank_you(slots: Mapping[str, Any]) -> str:
+def thank_you(slots: Mapping[str, Any], max_buyers: int) -> str:
+    who = consent.installers(int(slots.get("max_buyers") or max_buyers)).replace(
+        "solar installer", "local installer"
+    )
     return (
-        f"Thank you, {slots['first_name']}! You're all set. Up to {MAX_SHARED_BUYERS} local "
-        f"installers may contact you at {format_phone(slots['phone'])} or {slots['email']} to "
-        "confirm the details and give you a firm quote. Your estimate stays on this page."
+        f"Thank you, {slots['first_name']}! You're all set. {who[0].upper()}{who[1:]} may "
+        f"contact you at {format_phone(slots['phone'])} or {slots['email']} to confirm the "
+        "details and give you a firm quote. Your estimate stays on this page."
     )
 
 

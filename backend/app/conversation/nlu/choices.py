@@ -312,12 +312,33 @@ def extract_battery(
 _CONDITIONAL = re.compile(r"\b(?:but|only|except|unless|as\s+long\s+as|if)\b")
 
 
+_BUYER_COUNT = re.compile(
+    r"(?:\b(?:only|just|up\s+to|at\s+most|no\s+more\s+than|max(?:imum)?(?:\s+of)?)\s+)?"
+    r"\b(?P<n>[0-9]{1,2}|one|a\s+single|single)\s+"
+    r"(?:solar\s+)?(?:installers?|compan(?:y|ies)|contractors?|businesses|people|of\s+them)\b"
+)
+
+
 def extract_consent(scan: Scan, intents: set[str], values: dict[str, Any]) -> None:
+    """Yes or no to the disclosure, and how many installers may call ("only 1 installer",
+    "up to two companies"): naming a number is agreeing, to that many."""
     text = scan.work
     if _QUESTION.search(text) or intents & {"skip", "unsure"}:
         return
+    count = _BUYER_COUNT.search(text)
+    if count is not None:
+        word = count.group("n")
+        number = int(word) if word.isdigit() else 1
+        text = text[: count.start()] + " " * (count.end() - count.start()) + text[count.end() :]
+        if number >= 1:
+            values["max_buyers"] = number
     answer = _polarity(text)
+    if answer is None and count is not None and values.get("max_buyers"):
+        answer = True
     if answer is True and _CONDITIONAL.search(text):
+        values.pop("max_buyers", None)
         return  # "ok but only by email" is not consent to the disclosure: ask again
     if answer is not None:
         values["consent"] = answer
+    if answer is not True:
+        values.pop("max_buyers", None)
