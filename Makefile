@@ -124,6 +124,10 @@ bench-solar: $(VENV)/.installed-dev ## Solar engine latency: data load, cold and
 bench-chat: $(VENV)/.installed-dev ## Chat turns: 50 concurrent homeowners on PostgreSQL + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL)
 	cd backend && .venv/bin/python -m benchmarks.chat_bench $(BENCH_ARGS)
 
+.PHONY: bench-distribution
+bench-distribution: $(VENV)/.installed-dev ## Selling: 10,000 leads, 2 API instances, 2 workers, 20 partners on PostgreSQL + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL)
+	cd backend && .venv/bin/python -m benchmarks.distribution_bench $(BENCH_ARGS)
+
 # ---------------------------------------------------------------- housekeeping
 .PHONY: constraints
 constraints: $(VENV)/.installed-dev ## Re-pin backend/constraints.txt from the installed venv (after changing dependencies)

@@ -33,7 +33,14 @@ from app.core.config import Settings
 from app.leads.lifecycle import change_status, is_sellable
 from app.leads.models import ConsentRecord, Lead
 from app.partners import ledger
-from app.partners.allocation import Allocation, Candidate, LeadFacts, Usage, allocate
+from app.partners.allocation import (
+    Allocation,
+    Candidate,
+    LeadFacts,
+    Usage,
+    allocate,
+    budget_problem,
+)
 from app.partners.models import LeadSale, Partner, PartnerPeriodCount
 from app.partners.schemas import Caps, Filters, Prices, ServiceArea
 from app.solar.tables import reference_data
@@ -208,27 +215,59 @@ async def _exclusions(
     return excluded
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """A partner's parsed configuration (cached: parsing it for every lead is waste)."""
+
+    area: ServiceArea
+    filters: Filters
+    prices: Prices
+    caps: Caps
+    centres: dict[str, tuple[float, float]]
+
+
+_TERMS: dict[tuple[uuid.UUID, datetime], _Terms] = {}
+
+
+def terms_of(partner: Partner) -> _Terms:
+    """Keyed by (id, updated_at): every change of a partner bumps ``updated_at``."""
+    key = (partner.id, partner.updated_at)
+    cached = _TERMS.get(key)
+    if cached is None:
+        area = ServiceArea.model_validate(partner.service_area or {})
+        cached = _Terms(
+            area=area,
+            filters=Filters.model_validate(partner.filters or {}),
+            prices=Prices.model_validate(partner.prices or {}),
+            caps=Caps.model_validate(partner.caps or {}),
+            centres={
+                ring.zip_code: coordinates
+                for ring in area.radius
+                if (coordinates := _coordinates(ring.zip_code)) is not None
+            },
+        )
+        if len(_TERMS) > 10_000:
+            _TERMS.clear()
+        _TERMS[key] = cached
+    return cached
+
+
 def candidate(partner: Partner, usage: Usage, excluded: str | None) -> Candidate:
-    area = ServiceArea.model_validate(partner.service_area or {})
-    centres = {
-        ring.zip_code: coordinates
-        for ring in area.radius
-        if (coordinates := _coordinates(ring.zip_code)) is not None
-    }
+    terms = terms_of(partner)
     return Candidate(
         partner_id=partner.id,
         status=partner.status,
-        area=area,
-        filters=Filters.model_validate(partner.filters or {}),
-        prices=Prices.model_validate(partner.prices or {}),
-        caps=Caps.model_validate(partner.caps or {}),
+        area=terms.area,
+        filters=terms.filters,
+        prices=terms.prices,
+        caps=terms.caps,
         usage=usage,
         balance_cents=partner.balance_cents,
         billing_mode=partner.billing_mode,
         credit_limit_cents=partner.credit_limit_cents,
         sales_today=usage.day,
         excluded=excluded,
-        centres=centres,
+        centres=terms.centres,
     )
 
 
@@ -295,19 +334,25 @@ async def offer_lead(
 
     allocation: Allocation | None = None
     locked: dict[uuid.UUID, Partner] = {}
+    usage: dict[uuid.UUID, Usage] = {}
     for _attempt in range(MAX_ATTEMPTS):
         pool = await candidates_for(session, lead, now)
         allocation = allocate(facts, pool, max_shared_buyers=settings.max_shared_buyers)
         if not allocation.sold:
             break
+        # Under the chosen partners' locks, their balances and counters as they are now:
+        # another sale may have taken the last of a cap or of a balance meanwhile.
         chosen = sorted(a.partner_id for a in allocation.awards)
         locked = {pid: await ledger.lock_partner(session, pid) for pid in chosen}
-        fresh = await candidates_for(session, lead, now, partners=list(locked.values()))
-        check = allocate(facts, fresh, max_shared_buyers=settings.max_shared_buyers)
-        if {a.partner_id: a.price_cents for a in check.awards} == {
-            a.partner_id: a.price_cents for a in allocation.awards
-        }:
-            break  # still true under the locks
+        usage = await usage_of(session, list(locked.values()), now)
+        if all(
+            budget_problem(
+                candidate(locked[a.partner_id], usage[a.partner_id], None), a.price_cents
+            )
+            is None
+            for a in allocation.awards
+        ):
+            break
         logger.info("allocation changed under lock; again", extra={"lead_id": str(lead.id)})
     else:
         allocation = None
@@ -359,7 +404,7 @@ async def offer_lead(
             },
             now=now,
         )
-        await _notices(session, partner, award.price_cents, now)
+        _notices(session, partner, usage[partner.id], award.price_cents, now)
         sale_ids.append(sale.id)
     lead.unsold_reason = None
     await change_status(
@@ -375,14 +420,16 @@ async def offer_lead(
     return Outcome(lead.id, allocation, tuple(sale_ids))
 
 
-async def _notices(session: AsyncSession, partner: Partner, price: int, now: datetime) -> None:
+def _notices(
+    session: AsyncSession, partner: Partner, before: Usage, price: int, now: datetime
+) -> None:
     """Tell the partner (through its webhooks) when this sale fills a cap or takes the
-    balance below its low-balance mark (once, as it crosses)."""
-    usage = (await usage_of(session, [partner], now))[partner.id]
-    caps = Caps.model_validate(partner.caps or {})
+    balance below its low-balance mark (once, as it crosses). ``before``: its usage
+    before this sale."""
+    caps = terms_of(partner).caps
     for period in ("day", "week", "month"):
         cap = getattr(caps, period)
-        if cap is not None and getattr(usage, period) == cap:
+        if cap is not None and getattr(before, period) + 1 == cap:
             outbox.publish(
                 session,
                 CAP_REACHED,
