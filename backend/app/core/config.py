@@ -92,6 +92,15 @@ class Settings(BaseSettings):
     return_window_days: int = Field(default=7, ge=0, le=90)
     return_cap_pct: float = Field(default=15, ge=0, le=100)
 
+    # Webhooks (app/webhooks): each attempt may take WEBHOOK_TIMEOUT_SECONDS; a worker
+    # that dies mid-send loses its lease after WEBHOOK_LEASE_SECONDS; WEBHOOK_BATCH
+    # deliveries go out at once per worker. WEBHOOKS_ALLOW_PRIVATE lets development and
+    # tests send to loopback and private addresses over http (never in production).
+    webhook_timeout_seconds: float = Field(default=15, gt=0, le=60)
+    webhook_lease_seconds: float = Field(default=60, gt=0)
+    webhook_batch: int = Field(default=20, ge=1, le=500)
+    webhooks_allow_private: bool = False
+
     # Background work (app/worker.py). WORKER_IN_PROCESS unset: the API runs the worker
     # itself on the embedded database (one laptop, one process) and not on PostgreSQL,
     # where `aurum worker` runs as its own process (or several).

@@ -42,6 +42,9 @@ class Action:
     RETURN_FILED = "return.filed"
     RETURN_DECIDED = "return.decided"
     OUTCOME_RECORDED = "outcome.recorded"
+    WEBHOOK_REDELIVER = "webhook.redeliver"
+    WEBHOOK_REPLAY = "webhook.replay"
+    WEBHOOK_ENABLE = "webhook.enable"
 
 
 ACTIONS = sorted(v for k, v in vars(Action).items() if not k.startswith("_"))
