@@ -342,7 +342,7 @@ def ensure_admin() -> None:
 
 
 def _invoked_as() -> str:
-    """How the user ran this command (e.g. backend/.venv/bin/aurum from `make run`)."""
+    """How the user ran this command (e.g. backend/venv/bin/aurum from `make run`)."""
     program = Path(sys.argv[0])
     if program.name != "aurum" or program.parent == Path():
         return "aurum"

@@ -255,8 +255,8 @@ def test_envsubst_touches_only_the_template_variables(site: Image) -> None:
 def test_dockerignore_keeps_secrets_and_local_state_out(image: Image) -> None:
     directory = REPO_DIR / image.directory
     patterns = read_dockerignore(directory)
-    heavy = "node_modules" if image in SITES else ".venv"
-    for path in (".env", ".env.local", heavy, "dist" if image in SITES else "data"):
+    heavy = ["node_modules"] if image in SITES else ["venv", ".venv"]
+    for path in (".env", ".env.local", *heavy, "dist" if image in SITES else "data"):
         assert dockerignore_excludes(patterns, path), path
 
 
