@@ -126,10 +126,17 @@ bench-chat: $(VENV)/.installed-dev ## Chat turns: 50 concurrent homeowners on Po
 
 # ---------------------------------------------------------------- housekeeping
 .PHONY: constraints
-constraints: $(VENV)/.installed-dev ## Re-pin backend/constraints.txt from the installed venv (after changing dependencies)
+constraints: $(VENV)/.installed-dev ## Re-pin backend/constraints.txt from the installed venv (after changing dependencies), then requirements.txt
 	{ echo "# Pinned versions for reproducible installs: pip install -c constraints.txt -e '.[dev]'"; \
 	  echo "# Regenerate after changing dependencies: make constraints"; \
 	  $(VPY) -m pip freeze --exclude-editable | grep -v '^-e' | sort -f; } > backend/constraints.txt
+	$(MAKE) --no-print-directory requirements
+
+.PHONY: requirements
+requirements: $(VENV)/.installed-dev ## Regenerate backend/requirements.txt (runtime dependencies, pinned) from pyproject.toml and constraints.txt
+	@mkdir -p build
+	$(VPY) scripts/requirements.py > build/requirements.txt.new
+	mv build/requirements.txt.new backend/requirements.txt
 
 .PHONY: clean
 clean: ## Remove builds, caches and installed packages (keeps ./data)
