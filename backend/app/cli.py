@@ -123,6 +123,7 @@ def serve(
     import uvicorn
 
     from app.core.config import ConfigError, get_settings
+    from app.core.middleware import prepare_multiprocess_metrics
 
     try:
         settings = get_settings()
@@ -131,6 +132,7 @@ def serve(
         raise typer.Exit(2) from exc
 
     if not all_:
+        prepare_multiprocess_metrics(1 if reload else workers)
         uvicorn.run(
             "app.main:create_app",
             factory=True,

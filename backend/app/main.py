@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings)
+        app.state.metrics.watch_pool(app.state.db.engine)
         app.state.store = build_store(
             settings.redis_url,
             timeout=settings.redis_timeout_seconds,
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             await app.state.rate_limiter.close()
             await app.state.store.close()
             await app.state.db.dispose()
+            app.state.metrics.process_exits()
 
     app = FastAPI(
         title="Aurum Solar API",
