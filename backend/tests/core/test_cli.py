@@ -63,3 +63,63 @@ def test_openapi_is_deterministic(tmp_path: Path) -> None:
     assert run("openapi", "-o", str(second), env=dict(os.environ)).returncode == 0
     assert first.read_text() == second.read_text()
     assert '"operationId": "health-liveness"' in first.read_text()
+
+
+def test_serve_answers_503_past_its_concurrency_limit(tmp_path: Path) -> None:
+    """Idle connections count: a crowd of clients that connect and send nothing cannot
+    take more than API_MAX_CONCURRENCY slots of one process."""
+    import http.client
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "AURUM_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+        "REDIS_URL": "",
+        "ENVIRONMENT": "development",
+        "API_MAX_CONCURRENCY": "3",
+        "LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen(
+        [*AURUM, "serve", "--port", str(port)],
+        cwd=BACKEND,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+    def health() -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", "/health")
+            return connection.getresponse().status
+        finally:
+            connection.close()
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert health() == 200
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+        time.sleep(0.3)  # accepted by the server
+        assert health() == 503
+        for sock in idle:
+            sock.close()
+        deadline = time.monotonic() + 10
+        while health() != 200:
+            assert time.monotonic() < deadline, "slots were not given back"
+            time.sleep(0.1)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
