@@ -144,7 +144,6 @@ def serve(
             log_config=None,
             proxy_headers=True,
             server_header=False,
-            limit_concurrency=settings.api_max_concurrency,
         )
         return
     asyncio.run(_serve_all(host, port, public_port, admin_port, settings))
@@ -171,13 +170,7 @@ async def _serve_all(host: str, api_port: int, public_port: int, admin_port: int
     servers = [
         _Server(
             uvicorn.Config(
-                app,
-                host=host,
-                port=p,
-                log_config=None,
-                server_header=False,
-                lifespan=ls,
-                limit_concurrency=settings.api_max_concurrency,
+                app, host=host, port=p, log_config=None, server_header=False, lifespan=ls
             )
         )
         for app, p, ls in (

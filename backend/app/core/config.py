@@ -62,10 +62,6 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-4o-mini"
     openai_timeout_seconds: float = 20.0
 
-    # Open connections (and running requests) one server process takes before it answers
-    # 503: a flood of idle or slow clients cannot use up the process's file descriptors.
-    api_max_concurrency: int = Field(default=1000, ge=1)
-
     # Proxies (CIDRs) whose X-Forwarded-For is believed; empty trusts none.
     trusted_proxies: Annotated[list[str], NoDecode] = []
 
