@@ -355,6 +355,18 @@ def test_prometheus_scrapes_every_api_instance_and_redis() -> None:
     (dns,) = api["dns_sd_configs"]
     assert dns["names"] == ["backend"] and dns["type"] == "A" and dns["port"] == 8000
     assert api.get("metrics_path", "/metrics") == "/metrics"
+    # Production serves /metrics only to METRICS_TOKEN: Prometheus reads it as a secret.
+    assert api["authorization"] == {
+        "type": "Bearer",
+        "credentials_file": "/run/secrets/metrics_token",
+    }
+    assert prometheus["secrets"] == ["metrics_token"]
+    raw = read_yaml(REPO_DIR / "deploy" / "compose" / "monitoring.yml")
+    assert raw["secrets"]["metrics_token"] == {"environment": "METRICS_TOKEN"}
+    backend = environment(stack["services"]["backend"])
+    assert backend["METRICS_TOKEN"] == ""
+    with_token = _stack("docker-compose.base.yml", {**OPERATOR_ENV, "METRICS_TOKEN": "t0k3n"})
+    assert environment(with_token["services"]["backend"])["METRICS_TOKEN"] == "t0k3n"
     (redis_target,) = jobs["redis"]["static_configs"][0]["targets"]
     assert redis_target == "redis-exporter:9121"
     assert environment(stack["services"]["redis-exporter"])["REDIS_ADDR"] == "redis://redis:6379"
