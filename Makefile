@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
-VENV := backend/.venv
+VENV := backend/venv
 VPY := $(VENV)/bin/python
 AURUM := $(VENV)/bin/aurum
 PUBLIC := aurum-chat-solar-main
@@ -80,12 +80,12 @@ dev: $(VENV)/.installed-runtime $(foreach s,$(SPAS),$(s)/node_modules/.package-l
 # ---------------------------------------------------------------- quality
 .PHONY: lint
 lint: $(VENV)/.installed-dev $(foreach s,$(SPAS),$(s)/node_modules/.package-lock.json) ## Lint and format-check everything
-	cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+	cd backend && venv/bin/ruff check . && venv/bin/ruff format --check .
 	for s in $(SPAS); do (cd $$s && npm run --silent lint) || exit 1; done
 
 .PHONY: fmt
 fmt: $(VENV)/.installed-dev ## Format and autofix the backend (ruff)
-	cd backend && .venv/bin/ruff format . && .venv/bin/ruff check --fix .
+	cd backend && venv/bin/ruff format . && venv/bin/ruff check --fix .
 
 .PHONY: api-types
 api-types: $(VENV)/.installed-runtime $(foreach s,$(SPAS),$(s)/node_modules/.package-lock.json) ## Regenerate both SPAs' typed API clients from the backend's OpenAPI
@@ -118,22 +118,29 @@ test-e2e: $(VENV)/.installed-runtime e2e/node_modules/.package-lock.json $(forea
 # ---------------------------------------------------------------- benchmarks
 .PHONY: bench-solar
 bench-solar: $(VENV)/.installed-dev ## Solar engine latency: data load, cold and warm estimates
-	cd backend && .venv/bin/python -m benchmarks.solar_bench
+	cd backend && venv/bin/python -m benchmarks.solar_bench
 
 .PHONY: bench-chat
 bench-chat: $(VENV)/.installed-dev ## Chat turns: 50 concurrent homeowners on PostgreSQL + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL)
-	cd backend && .venv/bin/python -m benchmarks.chat_bench $(BENCH_ARGS)
+	cd backend && venv/bin/python -m benchmarks.chat_bench $(BENCH_ARGS)
 
 .PHONY: bench-distribution
 bench-distribution: $(VENV)/.installed-dev ## Selling: 10,000 leads, 2 API instances, 2 workers, 20 partners on PostgreSQL + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL)
-	cd backend && .venv/bin/python -m benchmarks.distribution_bench $(BENCH_ARGS)
+	cd backend && venv/bin/python -m benchmarks.distribution_bench $(BENCH_ARGS)
 
 # ---------------------------------------------------------------- housekeeping
 .PHONY: constraints
-constraints: $(VENV)/.installed-dev ## Re-pin backend/constraints.txt from the installed venv (after changing dependencies)
+constraints: $(VENV)/.installed-dev ## Re-pin backend/constraints.txt from the installed venv (after changing dependencies), then requirements.txt
 	{ echo "# Pinned versions for reproducible installs: pip install -c constraints.txt -e '.[dev]'"; \
 	  echo "# Regenerate after changing dependencies: make constraints"; \
 	  $(VPY) -m pip freeze --exclude-editable | grep -v '^-e' | sort -f; } > backend/constraints.txt
+	$(MAKE) --no-print-directory requirements
+
+.PHONY: requirements
+requirements: $(VENV)/.installed-dev ## Regenerate backend/requirements.txt (runtime dependencies, pinned) from pyproject.toml and constraints.txt
+	@mkdir -p build
+	$(VPY) scripts/requirements.py > build/requirements.txt.new
+	mv build/requirements.txt.new backend/requirements.txt
 
 .PHONY: clean
 clean: ## Remove builds, caches and installed packages (keeps ./data)

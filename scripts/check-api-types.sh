@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-backend/.venv/bin/aurum openapi -o "$tmp/openapi.json"
+backend/venv/bin/aurum openapi -o "$tmp/openapi.json"
 status=0
 for spa in aurum-chat-solar-main admin-dashboard; do
   (cd "$spa" && npx --no-install openapi-typescript "$tmp/openapi.json" -o "$tmp/$spa.d.ts" >/dev/null 2>&1)

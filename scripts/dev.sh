@@ -12,7 +12,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-LOG_FORMAT=${LOG_FORMAT:-console} backend/.venv/bin/aurum serve --reload --port 8000 &
+LOG_FORMAT=${LOG_FORMAT:-console} backend/venv/bin/aurum serve --reload --port 8000 &
 pids+=($!)
 (cd aurum-chat-solar-main && exec npm run --silent dev) &
 pids+=($!)

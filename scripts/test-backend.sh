@@ -6,11 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../backend"
 
 echo "== backend: ruff"
-.venv/bin/ruff check .
-.venv/bin/ruff format --check .
+venv/bin/ruff check .
+venv/bin/ruff format --check .
 
 echo "== backend: pytest on the embedded default (SQLite + in-process cache)"
-env -u DATABASE_URL -u REDIS_URL .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+env -u DATABASE_URL -u REDIS_URL venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 
 if [[ -z "${TEST_DATABASE_URL:-}" || -z "${TEST_REDIS_URL:-}" ]]; then
   if [[ "${CI:-}" == "true" ]]; then
@@ -21,7 +21,7 @@ if [[ -z "${TEST_DATABASE_URL:-}" || -z "${TEST_REDIS_URL:-}" ]]; then
   exit 0
 fi
 
-.venv/bin/python - <<'PY'
+venv/bin/python - <<'PY'
 import asyncio, os, sys
 import asyncpg, redis
 
@@ -41,4 +41,4 @@ asyncio.run(main())
 PY
 
 echo "== backend: pytest on PostgreSQL + Redis"
-AURUM_TEST_SERVICES=1 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+AURUM_TEST_SERVICES=1 venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -18,7 +18,7 @@ if [[ ! -x "$CHROMIUM_PATH" ]]; then
 fi
 export CHROMIUM_PATH
 
-free_port() { backend/.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+free_port() { backend/venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 API_PORT=$(free_port); PUBLIC_PORT=$(free_port); ADMIN_PORT=$(free_port)
 API_URL="http://127.0.0.1:$API_PORT"
 WORK=$(mktemp -d)
@@ -38,13 +38,13 @@ export AURUM_DATA_DIR="$WORK/data" DATABASE_URL="" REDIS_URL="" ENVIRONMENT=deve
 export CORS_ORIGINS="http://127.0.0.1:$PUBLIC_PORT,http://127.0.0.1:$ADMIN_PORT"
 export AURUM_PUBLIC_DIST="$ROOT/e2e/.build/public" AURUM_ADMIN_DIST="$ROOT/e2e/.build/admin"
 
-backend/.venv/bin/aurum db upgrade >/dev/null
+backend/venv/bin/aurum db upgrade >/dev/null
 # One dashboard user per role for e2e/tests/admin.test.mjs, with a password made for this run.
-E2E_USER_PASSWORD="e2e-$(backend/.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(18))')"
+E2E_USER_PASSWORD="e2e-$(backend/venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(18))')"
 for role in admin manager analyst; do
-  backend/.venv/bin/aurum create-admin --email "$role@e2e.example.com" --role "$role" --password "$E2E_USER_PASSWORD" >/dev/null
+  backend/venv/bin/aurum create-admin --email "$role@e2e.example.com" --role "$role" --password "$E2E_USER_PASSWORD" >/dev/null
 done
-backend/.venv/bin/aurum serve --all --host 127.0.0.1 --port "$API_PORT" \
+backend/venv/bin/aurum serve --all --host 127.0.0.1 --port "$API_PORT" \
   --public-port "$PUBLIC_PORT" --admin-port "$ADMIN_PORT" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 

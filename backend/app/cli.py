@@ -123,6 +123,7 @@ def serve(
     import uvicorn
 
     from app.core.config import ConfigError, get_settings
+    from app.core.middleware import prepare_multiprocess_metrics
 
     try:
         settings = get_settings()
@@ -131,6 +132,7 @@ def serve(
         raise typer.Exit(2) from exc
 
     if not all_:
+        prepare_multiprocess_metrics(1 if reload else workers)
         uvicorn.run(
             "app.main:create_app",
             factory=True,
@@ -450,7 +452,7 @@ def ensure_admin() -> None:
 
 
 def _invoked_as() -> str:
-    """How the user ran this command (e.g. backend/.venv/bin/aurum from `make run`)."""
+    """How the user ran this command (e.g. backend/venv/bin/aurum from `make run`)."""
     program = Path(sys.argv[0])
     if program.name != "aurum" or program.parent == Path():
         return "aurum"
@@ -460,6 +462,94 @@ def _invoked_as() -> str:
         return str(program.relative_to(Path.cwd()))
     except ValueError:
         return "aurum"
+
+
+def _settings_or_exit():  # type: ignore[no-untyped-def]
+    from app.core.config import ConfigError, get_settings
+
+    try:
+        return get_settings()
+    except ConfigError as exc:
+        typer.echo(f"Configuration error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@cli.command("backup")
+def backup(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here (default: a new file in BACKUP_DIR)."),
+    ] = None,
+    nightly: Annotated[
+        bool,
+        typer.Option(
+            help="Keep running: a backup every day at BACKUP_TIME (UTC), BACKUP_KEEP_DAYS kept."
+        ),
+    ] = False,
+    status: Annotated[
+        bool, typer.Option(help="Show the newest backup; exit 1 when it is over 25 hours old.")
+    ] = False,
+) -> None:
+    """Back up the database: pg_dump (custom format) for PostgreSQL, SQLite's online
+    backup for the embedded database, with a manifest of row counts and checksums."""
+    from datetime import UTC, datetime
+
+    from app.core import backup as backups
+
+    settings = _settings_or_exit()
+    if status:
+        latest = backups.latest_backup_age(settings.backup_dir, datetime.now(UTC))
+        if latest is None:
+            typer.echo(f"No backup in {settings.backup_dir}.", err=True)
+            raise typer.Exit(1)
+        path, age = latest
+        typer.echo(f"Newest backup: {path} ({age.total_seconds() / 3600:.1f} hours old).")
+        raise typer.Exit(0 if age < backups.FRESH_FOR else 1)
+    if nightly:
+        typer.echo(
+            f"Nightly backups at {settings.backup_time} UTC into {settings.backup_dir}, "
+            f"kept {settings.backup_keep_days} days."
+        )
+        backups.run_nightly(settings)
+        return
+    try:
+        path, manifest = asyncio.run(backups.create_backup(settings, output))
+    except backups.BackupError as exc:
+        typer.echo(f"Backup failed: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(
+        f"Backed up {_describe_database()} to {path} ({path.stat().st_size} bytes): "
+        f"{len(manifest.tables)} tables, {manifest.total_rows} rows; "
+        f"manifest {backups.manifest_path(path).name}."
+    )
+
+
+@cli.command("restore")
+def restore(
+    file: Annotated[Path, typer.Argument(help="A backup made by `aurum backup`.")],
+    force: Annotated[
+        bool, typer.Option(help="Replace a database that already holds data.")
+    ] = False,
+) -> None:
+    """Restore a backup into the configured database (which must be empty unless
+    --force), check it against the backup's manifest, then migrate to head."""
+    from alembic import command
+
+    from app.core import backup as backups
+
+    settings = _settings_or_exit()
+    try:
+        restored = asyncio.run(backups.restore_backup(settings, file, force=force))
+    except backups.BackupError as exc:
+        typer.echo(f"Restore failed: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    checked = "matches its manifest" if restored.manifest else "no manifest to check against"
+    typer.echo(
+        f"Restored {file} into {_describe_database()}: {len(restored.tables)} tables, "
+        f"{restored.total_rows} rows ({checked})."
+    )
+    command.upgrade(_alembic_config(), "head")
+    typer.echo("Database is up to date.")
 
 
 def main() -> None:

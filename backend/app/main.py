@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings)
+        app.state.metrics.watch_pool(app.state.db.engine)
         app.state.store = build_store(
             settings.redis_url,
             timeout=settings.redis_timeout_seconds,
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             await app.state.rate_limiter.close()
             await app.state.store.close()
             await app.state.db.dispose()
+            app.state.metrics.process_exits()
 
     app = FastAPI(
         title="Aurum Solar API",
@@ -148,3 +150,18 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     # Outermost: ids, metrics and access logs see every response, errors included.
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     return app
+
+
+_default_app: FastAPI | None = None
+
+
+def __getattr__(name: str) -> FastAPI:
+    """`app.main:app`, for `uvicorn app.main:app` and other ASGI servers: the app
+    create_app() builds from the environment and .env. Built on first access, not at
+    import, so importing this module (tests, `aurum openapi`) reads no settings."""
+    global _default_app
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if _default_app is None:
+        _default_app = create_app()
+    return _default_app

@@ -306,11 +306,13 @@ async def report(
         "workers to 20 partners, PostgreSQL + Redis"
     )
     print(
-        f"  posted             {len(leads)} leads in {posted:.1f} s ({len(leads) / posted:.0f}/s), {failures} failed posts"
+        f"  posted             {len(leads)} leads in {posted:.1f} s "
+        f"({len(leads) / posted:.0f}/s), {failures} failed posts"
     )
     print(f"  drained            {drained:.1f} s after the first post")
     print(
-        f"  leads sold         {len(by_lead)} ({len(by_lead) / span:.1f} leads/s), sales {len(sales)} ({len(sales) / span:.1f} sales/s)"
+        f"  leads sold         {len(by_lead)} ({len(by_lead) / span:.1f} leads/s), "
+        f"sales {len(sales)} ({len(sales) / span:.1f} sales/s)"
     )
     print(f"  statuses           {dict(statuses)}")
     if latency:

@@ -1,6 +1,6 @@
 """Solar engine latency: data load, cold estimates and warm estimates.
 
-Run from backend/: ``.venv/bin/python -m benchmarks.solar_bench`` (``make bench-solar``).
+Run from backend/: ``venv/bin/python -m benchmarks.solar_bench`` (``make bench-solar``).
 Prints figures; asserts nothing. Targets (issue 3): cold under 30 ms, warm under 2 ms.
 
 * data load: parsing the station table, the EIA rates, the ZIP table and the Linke

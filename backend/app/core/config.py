@@ -226,6 +226,12 @@ class Settings(BaseSettings):
     def database_backend(self) -> str:
         return "sqlite" if self.resolved_database_url.startswith("sqlite") else "postgresql"
 
+    # Backups (`aurum backup`, `aurum restore`, core/backup.py): where they are written,
+    # when `aurum backup --nightly` takes one (HH:MM, UTC) and how many days it keeps.
+    backup_dir: Path = Path("./backups")
+    backup_time: str = Field(default="02:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    backup_keep_days: int = Field(default=14, ge=1)
+
     # Solar engine (app/solar): the money assumptions an operator may tune. Dict and
     # list values are JSON, e.g. SOLAR_COST_PER_WATT_BY_STATE='{"CA": 3.1}'.
     solar_cost_per_watt_usd: float = Field(default=2.48, gt=0)

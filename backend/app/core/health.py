@@ -9,7 +9,6 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from app.core.cache import ResilientStore
@@ -137,7 +136,7 @@ def require_metrics_access(request: Request) -> None:
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format."}},
 )
 async def metrics(request: Request) -> Response:
-    """Request counts and latency histograms per route, in Prometheus text format."""
-    return Response(
-        generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST
-    )
+    """Request counts and latency histograms per route and the database pool, in
+    Prometheus text format; with several server processes, summed over all of them."""
+    body, media_type = request.app.state.metrics.render()
+    return Response(body, media_type=media_type)

@@ -1,13 +1,33 @@
-"""Pure ASGI middleware: request ids, Prometheus metrics and one access log line."""
+"""Pure ASGI middleware: request ids, Prometheus metrics and one access log line.
+
+With several server processes (``aurum serve --workers N``) the metrics run in
+Prometheus's multiprocess mode: every process writes its samples to files in
+``PROMETHEUS_MULTIPROC_DIR`` and a scrape of any one of them reads all the files, so
+one scrape sums the workers instead of showing whichever answered.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+import tempfile
 import time
 import uuid
+from pathlib import Path
+from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.logging import request_id_var
@@ -19,6 +39,29 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 UNMATCHED_ROUTE = "<unmatched>"
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def prepare_multiprocess_metrics(workers: int) -> Path | None:
+    """Called once by the supervising process before it starts its workers: with more
+    than one worker, give them a shared, empty metrics directory (a fresh temporary one
+    unless PROMETHEUS_MULTIPROC_DIR names one). Samples of an earlier run are removed so
+    counters start from zero with the server. Returns the directory, if any."""
+    configured = os.environ.get(MULTIPROCESS_ENV)
+    if not configured and workers <= 1:
+        return None
+    directory = Path(configured or tempfile.mkdtemp(prefix="aurum-metrics-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    os.environ[MULTIPROCESS_ENV] = str(directory)  # inherited by the workers it spawns
+    return directory
+
+
+def multiprocess_directory() -> str | None:
+    return os.environ.get(MULTIPROCESS_ENV) or None
 
 
 class Metrics:
@@ -39,6 +82,48 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        # Per process, summed over the live ones in multiprocess mode.
+        self.pool_checked_out = Gauge(
+            "aurum_db_pool_checked_out_connections",
+            "Database connections in use (checked out of the pool).",
+            registry=self.registry,
+            multiprocess_mode="livesum",
+        )
+        self.pool_capacity = Gauge(
+            "aurum_db_pool_capacity_connections",
+            "Most database connections the pool may open (pool size plus overflow).",
+            registry=self.registry,
+            multiprocess_mode="livesum",
+        )
+
+    def watch_pool(self, engine: AsyncEngine) -> None:
+        """Follow an engine's pool: connections in use and the most it may open."""
+        pool = engine.sync_engine.pool
+        size = pool.size() if hasattr(pool, "size") else 1
+        # QueuePool keeps its overflow limit private; the pools without one have none.
+        self.pool_capacity.set(size + max(getattr(pool, "_max_overflow", 0), 0))
+
+        @event.listens_for(pool, "checkout")
+        def _checked_out(_dbapi: Any, _record: Any, _proxy: Any) -> None:
+            self.pool_checked_out.inc()
+
+        @event.listens_for(pool, "checkin")
+        def _checked_in(_dbapi: Any, _record: Any) -> None:
+            self.pool_checked_out.dec()
+
+    def render(self) -> tuple[bytes, str]:
+        """The text a scrape gets: this registry, or every process's samples."""
+        directory = multiprocess_directory()
+        if directory is None:
+            return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        combined = CollectorRegistry()
+        multiprocess.MultiProcessCollector(combined, path=directory)
+        return generate_latest(combined), CONTENT_TYPE_LATEST
+
+    def process_exits(self) -> None:
+        """At shutdown: drop this process's live gauges from the shared samples."""
+        if multiprocess_directory() is not None:
+            multiprocess.mark_process_dead(os.getpid())
 
 
 def _route_template(scope: Scope) -> str:

@@ -101,7 +101,8 @@ def load_compose(path: Path, env: Mapping[str, str] | None) -> dict[str, Any]:
     ``include:`` is followed recursively (paths relative to the including file); a
     resource reached twice must be identical, as Compose requires. With ``env`` the
     values are interpolated (raising ``InterpolationError`` where Compose would refuse);
-    with ``env=None`` they are returned as written. Build contexts are made absolute.
+    with ``env=None`` they are returned as written. Build contexts and bind-mount
+    sources are made absolute, relative to the file that declares them.
     """
     raw = read_yaml(path)
     model: dict[str, dict[str, Any]] = {"services": {}, "volumes": {}, "networks": {}}
@@ -118,6 +119,8 @@ def load_compose(path: Path, env: Mapping[str, str] | None) -> dict[str, Any]:
             service["build"] = build = {"context": build}
         if isinstance(build, dict):
             build["context"] = str((path.parent / build.get("context", ".")).resolve())
+        if service.get("volumes"):
+            service["volumes"] = [_absolute_bind(m, path.parent) for m in service["volumes"]]
     sources.append((own, path))
     for source, origin in sources:
         for section, resources in model.items():
@@ -127,6 +130,62 @@ def load_compose(path: Path, env: Mapping[str, str] | None) -> dict[str, Any]:
                     raise IncludeConflictError(f"{section}.{name} from {origin.name} conflicts")
                 resources[name] = definition
     return model
+
+
+def _absolute_bind(mount: Any, directory: Path) -> Any:
+    """A short-syntax bind mount ("./file:/target[:ro]") with its source made absolute,
+    relative to the file that declares it, as Compose resolves it; named volumes as is."""
+    if not isinstance(mount, str) or not mount.startswith((".", "~")):
+        return mount
+    source, _, rest = mount.partition(":")
+    return f"{(directory / source).resolve()}:{rest}"
+
+
+def bind_mounts(service: Mapping[str, Any]) -> list[tuple[Path, str]]:
+    """(source, target) of each bind mount of a service loaded by ``load_compose``."""
+    mounts = []
+    for mount in service.get("volumes") or []:
+        if isinstance(mount, str) and mount.startswith("/"):
+            source, target = mount.split(":")[:2]
+            mounts.append((Path(source), target))
+    return mounts
+
+
+class IncludeDiamondError(ValueError):
+    """A Compose file reached twice through ``include:`` from one top-level file."""
+
+
+def include_paths(path: Path) -> list[Path]:
+    """The files ``path`` includes directly, resolved against its directory."""
+    raw = read_yaml(path)
+    return [
+        (path.parent / relative).resolve()
+        for entry in raw.get("include") or []
+        for relative in _include_paths(entry)
+    ]
+
+
+def include_tree(path: Path) -> list[Path]:
+    """Every file a top-level Compose file loads, itself first, each exactly once.
+
+    Raises ``IncludeDiamondError`` when a file is reached by two routes (a diamond) or
+    includes itself: how Compose treats such a file has changed between releases, so
+    the stacks must not rely on it."""
+    seen: list[Path] = []
+
+    def visit(current: Path, route: tuple[Path, ...]) -> None:
+        current = current.resolve()
+        if current in route:
+            raise IncludeDiamondError(f"include cycle: {' -> '.join(p.name for p in route)}")
+        if current in seen:
+            chain = " -> ".join(p.name for p in (*route, current))
+            raise IncludeDiamondError(f"{current.name} is reached twice (again via {chain})")
+        seen.append(current)
+        for child in include_paths(current):
+            visit(child, (*route, current))
+
+    visit(path, ())
+    return seen
 
 
 @dataclass(frozen=True)

@@ -100,8 +100,15 @@ def test_api_runtime_is_slim_and_unbuffered() -> None:
     assert env["PYTHONUNBUFFERED"] == "1"
     assert env["ENVIRONMENT"] == "production"
     assert final.workdir() == "/app"
-    # No compiler or package manager runs in the runtime stage: wheels only.
-    assert not re.search(r"apt-get|gcc|build-essential|pip install", _run_text(final))
+    # No compiler and no pip in the runtime stage: wheels only. apt installs one
+    # package, the PostgreSQL client that `aurum backup` needs, and leaves no lists.
+    run_text = _run_text(final)
+    assert not re.search(r"gcc|build-essential|pip install", run_text)
+    installs = re.findall(r"apt-get install ([^&]+)", run_text)
+    assert [words.split() for words in installs] == [
+        ["-y", "--no-install-recommends", '"postgresql-client-${POSTGRES_CLIENT_MAJOR}"']
+    ]
+    assert "rm -rf /var/lib/apt/lists/*" in run_text
     assert "pip install --no-deps ." in _run_text(dockerfile.stage("builder"))
 
 
@@ -255,8 +262,8 @@ def test_envsubst_touches_only_the_template_variables(site: Image) -> None:
 def test_dockerignore_keeps_secrets_and_local_state_out(image: Image) -> None:
     directory = REPO_DIR / image.directory
     patterns = read_dockerignore(directory)
-    heavy = "node_modules" if image in SITES else ".venv"
-    for path in (".env", ".env.local", heavy, "dist" if image in SITES else "data"):
+    heavy = ["node_modules"] if image in SITES else ["venv", ".venv"]
+    for path in (".env", ".env.local", *heavy, "dist" if image in SITES else "data"):
         assert dockerignore_excludes(patterns, path), path
 
 
