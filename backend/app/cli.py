@@ -248,7 +248,8 @@ def worker(
 
 
 async def _run_worker(settings, *, once: bool) -> None:  # type: ignore[no-untyped-def]
-    from app.core.db import Database
+    from app.core.db import Database, utcnow
+    from app.core.jobs import JobContext
     from app.worker import Worker
 
     database = Database(settings)
@@ -259,6 +260,11 @@ async def _run_worker(settings, *, once: bool) -> None:  # type: ignore[no-untyp
             for consumer in runner.consumers:
                 handled += await runner.drain(consumer)
             typer.echo(f"outbox: {handled} event(s) handled")
+            sent = 0
+            for poller in runner.pollers:
+                sent += await poller(JobContext(database.transaction, settings, utcnow()))
+            await runner.close()
+            typer.echo(f"webhooks: {sent} delivery attempt(s)")
             for outcome in await runner.run_due():
                 status = f"failed: {outcome.error}" if outcome.error else outcome.result
                 typer.echo(f"{outcome.job}: {status}")

@@ -35,6 +35,7 @@ from app.privacy.admin_router import router as privacy_admin_router
 from app.solar.engine import SolarConfig
 from app.solar.router import router as solar_router
 from app.solar.tables import reference_data
+from app.webhooks.admin_router import router as webhooks_admin_router
 from app.worker import Worker
 
 API_PREFIX = "/api/v1"
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         leads_admin_router,
         conversation_admin_router,
         privacy_admin_router,
+        webhooks_admin_router,
         identity_api,
     ):
         app.include_router(router, prefix=f"{API_PREFIX}/admin", responses=responses(Forbidden))

@@ -16,6 +16,7 @@ from app.partners.models import (
     Partner,
     PartnerPeriodCount,
 )
+from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AdminUser",
@@ -37,4 +38,7 @@ __all__ = [
     "Partner",
     "PartnerPeriodCount",
     "RefreshToken",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -33,8 +33,9 @@ from app.core import outbox
 from app.core import tasks as core_tasks
 from app.core.config import Settings
 from app.core.db import SessionFactory, utcnow
-from app.core.jobs import Consumer, JobContext, JobRun, PeriodicJob
+from app.core.jobs import Consumer, JobContext, JobRun, PeriodicJob, Poller, PollerFactory
 from app.partners import tasks as partners_tasks
+from app.webhooks import tasks as webhooks_tasks
 
 logger = logging.getLogger("aurum.worker")
 
@@ -47,7 +48,10 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
 
 
 #: Every outbox consumer of every domain.
-CONSUMERS: tuple[Consumer, ...] = (*partners_tasks.CONSUMERS,)
+CONSUMERS: tuple[Consumer, ...] = (*partners_tasks.CONSUMERS, *webhooks_tasks.CONSUMERS)
+#: Pollers: work that is not an outbox event (webhook deliveries, leased and sent
+#: outside a transaction). Each worker makes its own (they hold connections).
+POLLERS: tuple[PollerFactory, ...] = (*webhooks_tasks.POLLERS,)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Worker:
         *,
         jobs: Sequence[PeriodicJob] = PERIODIC_JOBS,
         consumers: Sequence[Consumer] | None = None,
+        pollers: Sequence[PollerFactory] | None = None,
         name: str | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -78,6 +83,9 @@ class Worker:
         self.jobs = tuple(jobs)
         self.consumers = tuple(CONSUMERS if consumers is None else consumers)
         self.name = name or worker_name()
+        self.pollers: tuple[Poller, ...] = tuple(
+            make(settings, self.name) for make in (POLLERS if pollers is None else pollers)
+        )
         self.clock = clock
         self._looked_at: dict[str, int] = {}  # job -> the last slot this worker tried
 
@@ -174,8 +182,14 @@ class Worker:
         handled = 0
         for consumer in self.consumers:
             handled += await self.drain(consumer)
+        for poller in self.pollers:
+            handled += await poller(JobContext(self.session_factory, self.settings, self.clock()))
         await self.run_due()
         return handled
+
+    async def close(self) -> None:
+        for poller in self.pollers:
+            await poller.close()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Loop until ``stop`` is set. A database outage pauses the loop, never ends it."""
@@ -195,4 +209,5 @@ class Worker:
                 continue  # more may be waiting: look again at once
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.settings.worker_poll_seconds)
+        await self.close()
         logger.info("worker stopped", extra={"worker": self.name})

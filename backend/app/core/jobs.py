@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -66,6 +66,18 @@ class Consumer:
     topics: tuple[str, ...]
     handle: Callable[[AsyncSession, OutboxEvent, JobContext], Awaitable[None]]
     batch: int = 50  # events per pass before the worker turns to the next consumer
+
+
+class Poller(Protocol):
+    """Work the worker looks for each pass that is not an outbox event; returns how many
+    items it handled (0: nothing to do). Made once per worker by a ``PollerFactory``."""
+
+    async def __call__(self, ctx: JobContext) -> int: ...
+
+    async def close(self) -> None: ...
+
+
+PollerFactory = Callable[[Settings, str], Poller]
 
 
 BATCH_SIZE = 1000

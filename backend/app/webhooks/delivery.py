@@ -44,6 +44,7 @@ from app.core.outbox import OutboxEvent
 from app.webhooks import signing
 from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.webhooks.ssrf import UnsafeURL, check_url
+from app.webhooks.topics import TYPE_OF_TOPIC
 
 logger = logging.getLogger("aurum.webhooks")
 
@@ -153,7 +154,7 @@ async def enqueue(
 
 
 async def fan_out(session: AsyncSession, event: OutboxEvent, ctx: JobContext) -> None:
-    from app.webhooks import events  # the payloads; imported here to keep this module light
+    from app.webhooks import events  # the payloads (they read the selling side's tables)
 
     partner_id, data = await events.payload_for(session, event, ctx.settings)
     if partner_id is None:
@@ -161,7 +162,7 @@ async def fan_out(session: AsyncSession, event: OutboxEvent, ctx: JobContext) ->
     await enqueue(
         session,
         partner_id=partner_id,
-        event_type=events.TYPE_OF_TOPIC[event.topic],
+        event_type=TYPE_OF_TOPIC[event.topic],
         event_key=f"{event.topic}:{event.key}:{event.id}",
         data=data,
         at=event.created_at,
@@ -265,83 +266,95 @@ def signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
     return current
 
 
-async def attempt(
-    ctx: JobContext, sender: Sender, message_id: str, *, worker: str, rng: random.Random
-) -> str:
-    """One attempt of one leased delivery; its outcome ("delivered", "retry", "held")."""
-    async with ctx.session_factory() as session:
-        delivery = await session.get(WebhookDelivery, message_id)
-        endpoint = await session.get(WebhookEndpoint, delivery.endpoint_id) if delivery else None
-        if delivery is None or endpoint is None or delivery.status != "pending":
-            return "skipped"
-        if endpoint.status != "active":
-            delivery.status, delivery.held_reason = "held", "endpoint disabled"
-            delivery.lease_until = delivery.leased_by = None
-            return "held"
-        url, body = endpoint.url, delivery.body
-        secrets = signing_secrets(endpoint, ctx.now)
-    at = ctx.now
-    headers = signing.headers(secrets, message_id, int(at.timestamp()), body)
-    result = await sender.send(url, headers, body, at)
+@dataclass(frozen=True)
+class Prepared:
+    message_id: str
+    url: str
+    body: str
+    secrets: list[str]
 
-    async with ctx.session_factory() as session:
-        delivery = await session.get(WebhookDelivery, message_id)
-        endpoint = await session.get(WebhookEndpoint, delivery.endpoint_id)
-        session.add(
-            WebhookAttempt(
-                id=uuid.uuid4(),
-                delivery_id=message_id,
-                attempted_at=at,
-                status_code=result.status_code,
-                latency_ms=result.latency_ms,
-                response=result.response,
-                error=result.error,
-                worker=worker,
-                meta={"retry_after": result.retry_after} if result.retry_after else {},
-            )
-        )
-        if delivery.status == "delivered":
-            return "delivered"  # another worker got there first (an expired lease)
-        delivery.attempts += 1
-        delivery.last_status_code = result.status_code
-        delivery.last_error = result.error
+
+async def prepare(session: AsyncSession, message_id: str, now: datetime) -> Prepared | None:
+    """What to send for a leased delivery; None when it is not to be sent (it was
+    delivered meanwhile, or its endpoint is disabled: then it is held)."""
+    delivery = await session.get(WebhookDelivery, message_id)
+    endpoint = await session.get(WebhookEndpoint, delivery.endpoint_id) if delivery else None
+    if delivery is None or endpoint is None or delivery.status != "pending":
+        return None
+    if endpoint.status != "active":
+        delivery.status, delivery.held_reason = "held", "endpoint disabled"
         delivery.lease_until = delivery.leased_by = None
-        code = result.status_code
-        if code is not None and 200 <= code < 300:
-            delivery.status, delivery.delivered_at = "delivered", at
-            return "delivered"
-        if code == 410:
-            endpoint.status = "disabled"
-            endpoint.disabled_reason = "the receiver answered 410 Gone"
-            endpoint.disabled_at = at
-            delivery.status, delivery.held_reason = "held", "endpoint disabled (410 Gone)"
-            outbox.publish(
-                session,
-                ENDPOINT_DISABLED,
-                key=endpoint.id,
-                payload={"endpoint_id": str(endpoint.id), "partner_id": str(endpoint.partner_id)},
-                now=at,
-            )
-            return "held"
-        delay = retry_delay(delivery.attempts, rng, result.retry_after)
-        if delay is None:
-            delivery.status = "held"
-            delivery.held_reason = f"no success after {MAX_ATTEMPTS} attempts"
-            outbox.publish(
-                session,
-                DELIVERY_FAILED,
-                key=message_id,
-                payload={
-                    "delivery_id": message_id,
-                    "endpoint_id": str(endpoint.id),
-                    "partner_id": str(endpoint.partner_id),
-                    "event_type": delivery.event_type,
-                },
-                now=at,
-            )
-            return "held"
-        delivery.next_attempt_at = at + timedelta(seconds=delay)
-        return "retry"
+        return None
+    return Prepared(message_id, endpoint.url, delivery.body, signing_secrets(endpoint, now))
+
+
+async def record_attempt(
+    session: AsyncSession,
+    job: Prepared,
+    result: Result,
+    *,
+    at: datetime,
+    worker: str,
+    rng: random.Random,
+) -> str:
+    """Log the attempt and move the delivery on; its outcome (delivered, retry, held)."""
+    delivery = await session.get(WebhookDelivery, job.message_id)
+    endpoint = await session.get(WebhookEndpoint, delivery.endpoint_id)
+    session.add(
+        WebhookAttempt(
+            id=uuid.uuid4(),
+            delivery_id=job.message_id,
+            attempted_at=at,
+            status_code=result.status_code,
+            latency_ms=result.latency_ms,
+            response=result.response,
+            error=result.error,
+            worker=worker,
+            meta={"retry_after": result.retry_after} if result.retry_after else {},
+        )
+    )
+    if delivery.status == "delivered":
+        return "delivered"  # another worker got there first (an expired lease)
+    delivery.attempts += 1
+    delivery.last_status_code = result.status_code
+    delivery.last_error = result.error
+    delivery.lease_until = delivery.leased_by = None
+    code = result.status_code
+    if code is not None and 200 <= code < 300:
+        delivery.status, delivery.delivered_at = "delivered", at
+        return "delivered"
+    if code == 410:
+        endpoint.status = "disabled"
+        endpoint.disabled_reason = "the receiver answered 410 Gone"
+        endpoint.disabled_at = at
+        delivery.status, delivery.held_reason = "held", "endpoint disabled (410 Gone)"
+        outbox.publish(
+            session,
+            ENDPOINT_DISABLED,
+            key=endpoint.id,
+            payload={"endpoint_id": str(endpoint.id), "partner_id": str(endpoint.partner_id)},
+            now=at,
+        )
+        return "held"
+    delay = retry_delay(delivery.attempts, rng, result.retry_after)
+    if delay is None:
+        delivery.status = "held"
+        delivery.held_reason = f"no success after {MAX_ATTEMPTS} attempts"
+        outbox.publish(
+            session,
+            DELIVERY_FAILED,
+            key=job.message_id,
+            payload={
+                "delivery_id": job.message_id,
+                "endpoint_id": str(endpoint.id),
+                "partner_id": str(endpoint.partner_id),
+                "event_type": delivery.event_type,
+            },
+            now=at,
+        )
+        return "held"
+    delivery.next_attempt_at = at + timedelta(seconds=delay)
+    return "retry"
 
 
 class DeliveryPoller:
@@ -357,6 +370,8 @@ class DeliveryPoller:
         self.rng = random.Random(seed)  # noqa: S311 - jitter, not a secret
 
     async def __call__(self, ctx: JobContext) -> int:
+        """Lease, read, send all at once (no transaction open while waiting on the
+        network), then record each attempt in its own transaction."""
         lease = timedelta(seconds=self.settings.webhook_lease_seconds)
         async with ctx.session_factory() as session:
             ids = await lease_due(
@@ -364,15 +379,31 @@ class DeliveryPoller:
             )
         if not ids:
             return 0
-        outcomes = await asyncio.gather(
-            *(attempt(ctx, self.sender, i, worker=self.worker, rng=self.rng) for i in ids),
-            return_exceptions=True,
+        async with ctx.session_factory() as session:
+            jobs = [job for i in ids if (job := await prepare(session, i, ctx.now)) is not None]
+        at = ctx.now
+        results = await asyncio.gather(
+            *(
+                self.sender.send(
+                    job.url,
+                    signing.headers(job.secrets, job.message_id, int(at.timestamp()), job.body),
+                    job.body,
+                    at,
+                )
+                for job in jobs
+            )
         )
-        for message_id, outcome in zip(ids, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
-                logger.error(
-                    "webhook attempt failed to record",
-                    extra={"delivery_id": message_id, "error": repr(outcome)[:300]},
+        for job, result in zip(jobs, results, strict=True):
+            try:
+                async with ctx.session_factory() as session:
+                    await record_attempt(
+                        session, job, result, at=at, worker=self.worker, rng=self.rng
+                    )
+            except Exception:
+                # The attempt happened but is not on record (the database went away?):
+                # the lease runs out and the delivery goes again, with the same id.
+                logger.exception(
+                    "webhook attempt failed to record", extra={"delivery_id": job.message_id}
                 )
         return len(ids)
 

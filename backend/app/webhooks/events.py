@@ -18,14 +18,6 @@ from app.partners.items import item_for_sale
 from app.partners.models import Partner
 from app.partners.returns import RETURN_DECIDED
 
-TYPE_OF_TOPIC = {
-    LEAD_SOLD: "lead.sold",
-    RETURN_DECIDED: "lead.return_decided",
-    CAP_REACHED: "partner.cap_reached",
-    BALANCE_LOW: "partner.balance_low",
-}
-TOPICS = tuple(TYPE_OF_TOPIC)
-
 
 async def payload_for(
     session: AsyncSession, event: OutboxEvent, settings: Settings

@@ -120,19 +120,19 @@ async def update_endpoint(
         endpoint.status, endpoint.disabled_at = "disabled", now
         endpoint.disabled_reason = "disabled by its owner"
     elif status == "active" and endpoint.status != "active":
-        await _enable(session, endpoint)
+        await _enable(session, endpoint, now)
     endpoint.updated_at = now
     await session.flush()
     return endpoint
 
 
-async def _enable(session: AsyncSession, endpoint: WebhookEndpoint) -> int:
+async def _enable(session: AsyncSession, endpoint: WebhookEndpoint, at: datetime) -> int:
     """Active again, and its held deliveries go back to the queue: none was dropped."""
     endpoint.status, endpoint.disabled_reason, endpoint.disabled_at = "active", None, None
     result = await session.execute(
         sa.update(WebhookDelivery)
         .where(WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.status == "held")
-        .values(status="pending", held_reason=None, next_attempt_at=sa.func.now(), attempts=0)
+        .values(status="pending", held_reason=None, next_attempt_at=at, attempts=0)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
@@ -228,7 +228,7 @@ async def enable(
     session: AsyncSession, endpoint_id: uuid.UUID, who: Who
 ) -> tuple[WebhookEndpoint, int]:
     endpoint = await get_endpoint(session, endpoint_id)
-    released = await _enable(session, endpoint) if endpoint.status != "active" else 0
+    released = await _enable(session, endpoint, who.at) if endpoint.status != "active" else 0
     endpoint.updated_at = who.at
     await record(
         session,

@@ -52,7 +52,7 @@ async def test_whole_conversation_in_free_text_creates_one_lead(
     assert consent_message["kind"] == "consent"
     assert CONSENT_DISCLOSURE in consent_message["content"]
     assert consent_message["meta"]["disclosure_version"] == CONSENT_VERSION
-    assert chat.state["quick_replies"] == ["I agree", "No thanks"]
+    assert chat.state["quick_replies"] == policy.consent_quick_replies(3)
 
     closing = await chat.say_text(HAPPY_PATH[-1])
     assert "Thank you, Jane" in closing

@@ -27,7 +27,7 @@ from sqlalchemy.pool import NullPool
 from app.core import backup as backups
 from app.core.config import Settings
 from app.main import create_app
-from tests.conftest import SERVICES, make_client
+from tests.conftest import SERVICES, TEST_HOSTS, make_client
 from tests.leads.test_form_api import form
 
 BACKEND = Path(__file__).resolve().parents[2]
@@ -149,7 +149,13 @@ async def _execute(url: str, *statements: str, autocommit: bool = False) -> None
 @pytest.fixture
 async def target(tmp_path: Path) -> AsyncIterator[Settings]:
     """Settings for a database of the suite's kind that this test may wipe."""
-    env_settings = {"environment": "test", "AURUM_DATA_DIR": tmp_path / "data", "redis_url": None}
+    env_settings = {
+        "environment": "test",
+        "AURUM_DATA_DIR": tmp_path / "data",
+        "redis_url": None,
+        "allowed_hosts": TEST_HOSTS,
+        "worker_in_process": False,
+    }
     if not SERVICES:
         yield Settings(database_url=None, **env_settings)
         return

@@ -47,7 +47,40 @@ async def post(client: httpx.AsyncClient, body: dict, key: str | None = None) ->
 
 async def test_disclosure_endpoint_gives_text_and_version(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/leads/consent-disclosure")
-    assert response.json() == {"text": CONSENT_DISCLOSURE, "version": CONSENT_VERSION}
+    body = response.json()
+    assert (body["text"], body["version"], body["max_buyers"]) == (
+        CONSENT_DISCLOSURE,
+        CONSENT_VERSION,
+        3,
+    )
+    assert [c["max_buyers"] for c in body["choices"]] == [1, 2, 3]
+    assert "one solar installer" in body["choices"][0]["text"]
+    assert "up to 2 solar installers" in body["choices"][1]["text"]
+    assert len({c["version"] for c in body["choices"]}) == 3
+
+
+async def test_the_homeowner_chooses_how_many_installers(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    from app.leads.consent import disclosure, version_of
+
+    one = disclosure(1)
+    response = await post(client, form(max_buyers=1, consent_version=version_of(one)))
+    assert response.status_code == 201, response.text
+    record = (
+        await db_session.execute(
+            sa.select(ConsentRecord).where(
+                ConsentRecord.lead_id == uuid.UUID(response.json()["id"])
+            )
+        )
+    ).scalar_one()
+    assert (record.max_buyers, record.disclosure_text) == (1, one)
+    # The version must be the chosen text's: another choice's is refused.
+    mismatch = await post(client, form(max_buyers=2, consent_version=version_of(one)))
+    assert mismatch.status_code == 422
+    assert mismatch.json()["error"]["code"] == "consent_outdated"
+    too_many = await post(client, form(max_buyers=5))
+    assert too_many.status_code == 422
 
 
 async def test_a_valid_form_creates_a_scored_lead_with_consent(
