@@ -128,6 +128,10 @@ bench-chat: $(VENV)/.installed-dev ## Chat turns: 50 concurrent homeowners on Po
 bench-distribution: $(VENV)/.installed-dev ## Selling: 10,000 leads, 2 API instances, 2 workers, 20 partners on PostgreSQL + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL)
 	cd backend && venv/bin/python -m benchmarks.distribution_bench $(BENCH_ARGS)
 
+.PHONY: bench-webhooks
+bench-webhooks: $(VENV)/.installed-dev ## Webhooks: deliveries per second with 2 workers, sale to first attempt p50/p99 (BENCH_DATABASE_URL)
+	cd backend && venv/bin/python -m benchmarks.webhook_bench $(BENCH_ARGS)
+
 # ---------------------------------------------------------------- housekeeping
 .PHONY: constraints
 constraints: $(VENV)/.installed-dev ## Re-pin backend/constraints.txt from the installed venv (after changing dependencies), then requirements.txt
