@@ -278,6 +278,47 @@ async def _run_worker(settings, *, once: bool) -> None:  # type: ignore[no-untyp
         await database.dispose()
 
 
+mail_cli = typer.Typer(
+    help="E-mail written as files (no SMTP_HOST: the embedded mode).", invoke_without_command=True
+)
+cli.add_typer(mail_cli, name="mail")
+
+
+@mail_cli.callback()
+def mail_list(ctx: typer.Context) -> None:
+    """List the e-mail the platform wrote to AURUM_DATA_DIR/mail, newest first (when
+    SMTP_HOST is set it is sent instead, and nothing is listed here)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from email import policy
+    from email.parser import BytesParser
+
+    from app.mail.transport import mail_dir
+
+    settings = _settings_or_exit()
+    files = sorted(mail_dir(settings).glob("*.eml"), reverse=True)
+    if settings.smtp_host:
+        typer.echo(f"SMTP_HOST is set: e-mail goes to {settings.smtp_host}, not to files.")
+    if not files:
+        typer.echo(f"No e-mail in {mail_dir(settings)}.")
+        return
+    for path in files:
+        message = BytesParser(policy=policy.default).parse(path.open("rb"), headersonly=True)
+        typer.echo(f"{path.name}  to {message['To']}  {message['Subject']}")
+
+
+@mail_cli.command("show")
+def mail_show(name: Annotated[str, typer.Argument(help="A file name from `aurum mail`.")]) -> None:
+    """Print one e-mail."""
+    from app.mail.transport import mail_dir
+
+    path = mail_dir(_settings_or_exit()) / Path(name).name
+    if not path.is_file():
+        typer.echo(f"No such e-mail: {name}", err=True)
+        raise typer.Exit(2)
+    sys.stdout.write(path.read_text(errors="replace"))
+
+
 privacy_cli = typer.Typer(help="Personal data requests.", no_args_is_help=True)
 cli.add_typer(privacy_cli, name="privacy")
 

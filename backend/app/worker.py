@@ -34,6 +34,7 @@ from app.core import tasks as core_tasks
 from app.core.config import Settings
 from app.core.db import SessionFactory, utcnow
 from app.core.jobs import Consumer, JobContext, JobRun, PeriodicJob, Poller, PollerFactory
+from app.mail import estimate as mail_estimate
 from app.partners import tasks as partners_tasks
 from app.webhooks import tasks as webhooks_tasks
 
@@ -48,7 +49,11 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
 
 
 #: Every outbox consumer of every domain.
-CONSUMERS: tuple[Consumer, ...] = (*partners_tasks.CONSUMERS, *webhooks_tasks.CONSUMERS)
+CONSUMERS: tuple[Consumer, ...] = (
+    *partners_tasks.CONSUMERS,
+    *webhooks_tasks.CONSUMERS,
+    *mail_estimate.CONSUMERS,
+)
 #: Pollers: work that is not an outbox event (webhook deliveries, leased and sent
 #: outside a transaction). Each worker makes its own (they hold connections).
 POLLERS: tuple[PollerFactory, ...] = (*webhooks_tasks.POLLERS,)

@@ -20,9 +20,16 @@ logger = logging.getLogger("aurum.conversation")
 class SolarTools:
     """The advisor's view of the solar engine (in-process function calls, no HTTP)."""
 
-    def __init__(self, config: SolarConfig, *, max_buyers: int = DEFAULT_MAX_BUYERS) -> None:
+    def __init__(
+        self,
+        config: SolarConfig,
+        *,
+        max_buyers: int = DEFAULT_MAX_BUYERS,
+        sends_estimate_email: bool = True,
+    ) -> None:
         self.config = config
         self.max_buyers = max_buyers
+        self.sends_estimate_email = sends_estimate_email
 
     def zip_is_known(self, zip_code: str) -> bool:
         try:

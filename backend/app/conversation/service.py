@@ -36,6 +36,7 @@ from app.core.errors import Conflict, NotFound
 from app.core.security import hash_token
 from app.leads import consent
 from app.leads.service import ConsentEvidence, LeadDetails, submit_lead
+from app.mail.estimate import request_estimate_mail
 
 logger = logging.getLogger("aurum.conversation")
 
@@ -211,6 +212,7 @@ async def run_turn(
             estimate=conversation.estimate,
             history=history,
             max_buyers=tools.max_buyers,
+            sends_estimate_email=tools.sends_estimate_email,
         )
         # The one early commit of the request (see docs/architecture.md, "Transactions"):
         # an LLM agent may think for seconds, and holding a pooled connection (and on
@@ -234,6 +236,14 @@ async def run_turn(
         conversation.completed_at = utcnow()
 
     session.add(_message_row(conversation, "user", OutgoingMessage(content, kind="text")))
+    given_email = turn.state.slots.get("email")
+    if (
+        tools.sends_estimate_email
+        and given_email
+        and given_email != (conversation.slots or {}).get("email")
+        and turn.outcome not in ENDED_WITHOUT_LEAD
+    ):
+        request_estimate_mail(session, conversation, given_email)
     conversation.slots = turn.state.slots
     conversation.awaiting = turn.state.awaiting
     conversation.estimate = turn.state.estimate

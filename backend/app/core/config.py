@@ -101,6 +101,19 @@ class Settings(BaseSettings):
     webhook_batch: int = Field(default=20, ge=1, le=500)
     webhooks_allow_private: bool = False
 
+    # E-mail (app/mail): the estimate e-mail, over SMTP_HOST, or with no SMTP host as
+    # .eml files in AURUM_DATA_DIR/mail (`aurum mail` lists them). MAIL_ENABLED=false:
+    # nothing is sent and the advisor does not offer it.
+    mail_enabled: bool = True
+    mail_from: str = "estimates@aurumsolar.example"
+    public_site_url: str = "http://localhost:3001"
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=10, gt=0, le=120)
+
     # Background work (app/worker.py). WORKER_IN_PROCESS unset: the API runs the worker
     # itself on the embedded database (one laptop, one process) and not on PostgreSQL,
     # where `aurum worker` runs as its own process (or several).
@@ -164,6 +177,9 @@ class Settings(BaseSettings):
         "worker_in_process",
         "docs_enabled",
         "metrics_token",
+        "smtp_host",
+        "smtp_username",
+        "smtp_password",
         mode="before",
     )
     @classmethod

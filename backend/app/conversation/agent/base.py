@@ -21,6 +21,7 @@ class AdvisorTools(Protocol):
     """The engine calls an agent may make (pure functions underneath)."""
 
     max_buyers: int  # the most installers a homeowner may agree to (MAX_SHARED_BUYERS)
+    sends_estimate_email: bool  # the estimate goes to the email the homeowner gives
 
     def zip_is_known(self, zip_code: str) -> bool: ...
 
@@ -42,6 +43,8 @@ class AgentState:
     history: list[tuple[str, str]] = field(default_factory=list)
     # The most installers a homeowner may agree to (MAX_SHARED_BUYERS).
     max_buyers: int = DEFAULT_MAX_BUYERS
+    # Whether the advisor may say it e-mails the estimate (MAIL_ENABLED).
+    sends_estimate_email: bool = True
 
 
 @dataclass

@@ -90,6 +90,8 @@ def question(field: str, state: AgentState) -> OutgoingMessage:
         return OutgoingMessage(
             f"Thanks, {state.slots['first_name']}! And your last name?", kind="question"
         )
+    if field == "email" and not state.sends_estimate_email:
+        return OutgoingMessage(policy.QUESTIONS["email_no_mail"], kind="question")
     return OutgoingMessage(policy.QUESTIONS[field], kind="question")
 
 

@@ -331,7 +331,7 @@ class LLMAgent:
         if next_field == "consent":
             out.append(guided.question("consent", state))
         elif not out:
-            out.append(OutgoingMessage(policy.QUESTIONS[next_field], kind="question"))
+            out.append(guided.question(next_field, state))
         await self._stream_extras(out, guard, sink)
         return AgentTurn(out, state, guided.quick_replies(next_field, state), streamed=True)
 

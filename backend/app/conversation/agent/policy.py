@@ -50,6 +50,7 @@ QUESTIONS: dict[str, str] = {
     ),
     "name": "Who should an installer ask for? Your first and last name, please.",
     "email": "What's the best email address to send your estimate to?",
+    "email_no_mail": "What's your email address? The installers you choose use it for your quote.",
     "phone": "And a phone number an installer can reach you on?",
 }
 
