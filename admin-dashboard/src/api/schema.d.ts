@@ -880,7 +880,7 @@ export interface components {
             email: string;
             /**
              * Password
-             * @description 8 to 128 characters, used exactly as given.
+             * @description 12 to 128 characters, used exactly as given; not a common or easily guessed password, and not made from the email address or the product's name (Aurum Solar).
              */
             password: string;
             role: components["schemas"]["Role"];
@@ -925,7 +925,7 @@ export interface components {
             is_active?: boolean | null;
             /**
              * Password
-             * @description A new password (8 to 128 characters, used exactly as given.)
+             * @description A new password (12 to 128 characters, used exactly as given; not a common or easily guessed password, and not made from the email address or the product's name (Aurum Solar).)
              */
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
@@ -1634,7 +1634,7 @@ export interface components {
             current_password: string;
             /**
              * New Password
-             * @description 8 to 128 characters, used exactly as given.
+             * @description 12 to 128 characters, used exactly as given; not a common or easily guessed password, and not made from the email address or the product's name (Aurum Solar).
              */
             new_password: string;
         };

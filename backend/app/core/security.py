@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,13 +30,15 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
 from starlette.concurrency import run_in_threadpool
+from zxcvbn import zxcvbn
 
 from app.core.config import Settings
 
 JWT_ALGORITHM = "HS256"
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
-PASSWORD_MIN_LENGTH = 8
+PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
+PRODUCT_NAME = "Aurum Solar"  # refused as (the bulk of) a password
 REFRESH_TOKEN_PREFIX = "rt_"  # noqa: S105 - a format marker, not a secret
 
 Clock = Callable[[], datetime]
@@ -62,13 +66,78 @@ class PasswordPolicyError(ValueError):
     """A password the policy refuses (its message is safe to show the user)."""
 
 
-def check_password_policy(password: str) -> str:
-    """8 to 128 characters, taken as given: never stripped, never truncated (bcrypt would
-    silently cut at 72 bytes, which is one reason new hashes are Argon2)."""
+PASSWORD_RULE = (
+    f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, used exactly as given; not a "
+    "common or easily guessed password, and not made from the email address or the product's "
+    f"name ({PRODUCT_NAME})."
+)
+
+# zxcvbn's score (0-4): 3 is "safely unguessable" against an online attack and costly
+# offline against Argon2.
+PASSWORD_MIN_SCORE = 3
+_zxcvbn_lock = threading.Lock()
+
+
+def _context_words(email: str | None) -> list[str]:
+    """What an attacker who knows the account would try first: the address, its name part
+    and its pieces, the domain's names, and the product's name."""
+    product = PRODUCT_NAME.lower()
+    words = [product, product.replace(" ", ""), *product.split()]
+    if email:
+        address = email.strip().lower()
+        local, _, domain = address.partition("@")
+        words += [address, local, re.sub(r"[^0-9a-z]", "", local)]
+        words += re.split(r"[^0-9a-z]+", local)
+        words += domain.split(".")[:-1]
+    return [word for word in dict.fromkeys(words) if len(word) >= 3]
+
+
+def _context_match(match: dict[str, Any]) -> set[str]:
+    """The context words ``match`` (a zxcvbn match) is made of, if it is made of them only;
+    a repeated context word counts whole."""
+    if match.get("dictionary_name") == "user_inputs":
+        return {str(match["matched_word"])}
+    if match.get("pattern") == "repeat":
+        words = [_context_match(base) for base in match.get("base_matches") or []]
+        if words and all(words):
+            return set().union(*words)
+    return set()
+
+
+def check_password_policy(password: str, *, email: str | None = None) -> str:
+    """The password, taken as given (never stripped, never truncated: bcrypt would silently
+    cut at 72 bytes, which is one reason new hashes are Argon2), or ``PasswordPolicyError``
+    saying why not. ``email`` is the account's address: passwords made from it are refused.
+
+    Strength is estimated offline by zxcvbn (common-password lists, dictionary words,
+    names, keyboard patterns, repeats, dates, l33t), with the context words added to its
+    dictionaries."""
     if len(password) < PASSWORD_MIN_LENGTH:
         raise PasswordPolicyError(f"Passwords need at least {PASSWORD_MIN_LENGTH} characters.")
     if len(password) > PASSWORD_MAX_LENGTH:
         raise PasswordPolicyError(f"Passwords may have at most {PASSWORD_MAX_LENGTH} characters.")
+    folded = password.casefold()
+    if email and email.strip().casefold() in folded:
+        raise PasswordPolicyError("The password must not contain the account's email address.")
+    context = _context_words(email)
+    with _zxcvbn_lock:  # zxcvbn keeps the context words in a module-level dictionary
+        result = zxcvbn(password, user_inputs=context, max_length=PASSWORD_MAX_LENGTH)
+    from_context = [(m, _context_match(m)) for m in result["sequence"]]
+    from_context = [(m, words) for m, words in from_context if words]
+    if 2 * sum(len(m["token"]) for m, _ in from_context) >= len(password):
+        if any(words & set(_context_words(None)) for _, words in from_context):
+            raise PasswordPolicyError(
+                f"The password must not be made from the product's name ({PRODUCT_NAME})."
+            )
+        raise PasswordPolicyError("The password must not be made from the account's email address.")
+    if result["score"] < PASSWORD_MIN_SCORE:
+        feedback = result.get("feedback") or {}
+        hints = [feedback.get("warning") or "", *(feedback.get("suggestions") or [])]
+        hint = " ".join(h.strip().rstrip(".") + "." for h in hints if h and h.strip())
+        raise PasswordPolicyError(
+            "This password is too easy to guess. "
+            + (hint or "Use a longer phrase of uncommon words.")
+        )
     return password
 
 

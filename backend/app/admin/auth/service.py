@@ -23,7 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.admin.audit.service import Action, record
 from app.admin.deps import Principal
 from app.admin.models import AdminUser, RefreshToken
-from app.admin.users.service import end_sessions, get_by_email, lookup_email
+from app.admin.users.service import (
+    end_sessions,
+    get_by_email,
+    lookup_email,
+    require_strong_password,
+)
 from app.core.config import Settings
 from app.core.ratelimit import RateLimiter
 from app.core.security import (
@@ -353,6 +358,7 @@ async def change_password(
             details={"reason": "wrong_current_password"},
         )
         raise AuthRejected(422, "wrong_password", "The current password is incorrect.")
+    await require_strong_password(new_password, email=user.email, field="new_password")
     user.password_hash = await hash_password_async(new_password)
     user.updated_at = now
     await end_sessions(session, user, now=now, reason="password_changed")

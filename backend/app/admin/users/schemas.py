@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.admin.deps import Role
 from app.core.emails import normalize_email
-from app.core.security import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from app.core.security import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE
 
 
 def _admin_email(value: str) -> str:
@@ -22,8 +22,6 @@ def _admin_email(value: str) -> str:
 
 
 AdminEmail = Annotated[str, Field(max_length=254), AfterValidator(_admin_email)]
-
-PASSWORD_RULE = f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, used exactly as given."
 
 
 class AdminUserOut(BaseModel):
