@@ -271,7 +271,8 @@ def _check_admin_input(email: str, role: str, password: str) -> str:
     try:
         normalized = TypeAdapter(AdminEmail).validate_python(email)
     except ValidationError as exc:
-        typer.echo(f"Not a valid email address: {email}", err=True)
+        reason = exc.errors()[0].get("msg", "").removeprefix("Value error, ")
+        typer.echo(f"Not a valid email address ({reason}): {email!a}", err=True)
         raise typer.Exit(2) from exc
     try:
         check_password_policy(password, email=normalized)

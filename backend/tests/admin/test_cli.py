@@ -95,6 +95,11 @@ def test_the_admin_commands_in_order(env: dict[str, str]) -> None:
     assert again.returncode == 1
     assert "already exists" in again.stderr
 
+    look_alike = run(
+        "create-admin", "--email", "b\u043ess@example.com", "--password", "a good password", env=env
+    )
+    assert look_alike.returncode == 2 and "U+043E CYRILLIC SMALL LETTER O" in look_alike.stderr
+
     prompted = run(
         "create-admin",
         "--email",

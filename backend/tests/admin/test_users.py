@@ -212,3 +212,42 @@ async def test_weak_or_account_derived_passwords_are_refused_on_create_and_reset
     assert reset.status_code == 422, reset.text
     assert reset.json()["error"]["code"] == "weak_password"
     assert says.lower() in reset.json()["error"]["message"].lower()
+
+
+@pytest.mark.parametrize(
+    ("look_alike", "character"),
+    [
+        ("\u0430", "U+0430 CYRILLIC SMALL LETTER A"),
+        ("\u0251", "U+0251 LATIN SMALL LETTER ALPHA"),
+    ],
+)
+async def test_look_alike_staff_emails_are_refused_naming_the_character(
+    client: httpx.AsyncClient, as_role, look_alike: str, character: str
+) -> None:
+    headers = await as_role("admin")
+    email = f"{look_alike}dmin-{uuid.uuid4().hex[:6]}@example.com"
+    response = await client.post(
+        USERS,
+        json={"email": email, "role": "admin", "password": "a fine password"},
+        headers=headers,
+    )
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["details"][0]["field"] == "email"
+    assert character in error["message"]
+
+
+async def test_a_fullwidth_twin_of_an_existing_email_is_the_same_account(
+    client: httpx.AsyncClient, make_user, as_role
+) -> None:
+    headers = await as_role("admin")
+    name = f"ops{uuid.uuid4().hex[:6]}"
+    await make_user("admin", email=f"{name}@example.com")
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in name) + "@example.com"
+    response = await client.post(
+        USERS,
+        json={"email": fullwidth, "role": "admin", "password": "a fine password"},
+        headers=headers,
+    )
+    assert response.status_code == 409, response.text
+    assert response.json()["error"]["code"] == "email_taken"
