@@ -3,6 +3,9 @@
 * Passwords: pwdlib with Argon2id. bcrypt hashes (from an older system) still verify
   and are re-hashed with Argon2 on the next successful login. Unknown users are checked
   against a dummy hash so a response's timing does not tell whether an email exists.
+* Keys: ``SECRET_KEY`` when set (refused when weak, see ``secret_key_problem``);
+  without it (development and test only) a random key made once per data directory
+  (``AURUM_DATA_DIR/secret_key``, mode 0600) and read on later starts.
 * Access tokens: PyJWT, HS256 only (an explicit algorithm list: no ``none``, no
   algorithm confusion), with ``iss``, ``aud``, ``sub``, ``iat``, ``exp``, ``jti`` and
   ``typ`` all required and checked. Expiry is checked against the injectable clock, so
@@ -12,8 +15,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import os
 import re
 import secrets
 import threading
@@ -22,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any
 
 import jwt
@@ -32,7 +38,7 @@ from pwdlib.hashers.bcrypt import BcryptHasher
 from starlette.concurrency import run_in_threadpool
 from zxcvbn import zxcvbn
 
-from app.core.config import Settings
+from app.core.config import MIN_SECRET_KEY_LENGTH, ConfigError, Settings
 
 JWT_ALGORITHM = "HS256"
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
@@ -78,6 +84,11 @@ PASSWORD_MIN_SCORE = 3
 _zxcvbn_lock = threading.Lock()
 
 
+def _estimate(text: str, context: list[str]) -> dict[str, Any]:
+    with _zxcvbn_lock:  # zxcvbn keeps the context words in a module-level dictionary
+        return zxcvbn(text, user_inputs=context, max_length=len(text))
+
+
 def _context_words(email: str | None) -> list[str]:
     """What an attacker who knows the account would try first: the address, its name part
     and its pieces, the domain's names, and the product's name."""
@@ -119,9 +130,7 @@ def check_password_policy(password: str, *, email: str | None = None) -> str:
     folded = password.casefold()
     if email and email.strip().casefold() in folded:
         raise PasswordPolicyError("The password must not contain the account's email address.")
-    context = _context_words(email)
-    with _zxcvbn_lock:  # zxcvbn keeps the context words in a module-level dictionary
-        result = zxcvbn(password, user_inputs=context, max_length=PASSWORD_MAX_LENGTH)
+    result = _estimate(password, _context_words(email))
     from_context = [(m, _context_match(m)) for m in result["sequence"]]
     from_context = [(m, words) for m, words in from_context if words]
     if 2 * sum(len(m["token"]) for m, _ in from_context) >= len(password):
@@ -203,9 +212,81 @@ class AccessClaims:
     expires_at: datetime
 
 
+# --- the key ---------------------------------------------------------------------------
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
+PLACEHOLDER_SECRET_KEYS = frozenset({"change-me-in-production"})  # the old .env.example's
+SECRET_KEY_MIN_DISTINCT = 10
+# zxcvbn's estimate for a random 32-character key is ~10^32 guesses; phrases, repeats and
+# sequences score far lower (a repeated 16-character alphabet: ~10^4).
+SECRET_KEY_MIN_GUESSES_LOG10 = 24
+
+_generated_keys: dict[Path, str] = {}
+_generated_keys_lock = threading.Lock()
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is too weak to sign tokens, or None (never repeats the key)."""
+    if key in PLACEHOLDER_SECRET_KEYS:
+        return "it is the public placeholder from .env.example"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"it has {len(key)} characters; it needs at least {MIN_SECRET_KEY_LENGTH} characters"
+    if len(set(key)) < SECRET_KEY_MIN_DISTINCT:
+        return (
+            f"it uses only {len(set(key))} different characters; random keys use "
+            f"{SECRET_KEY_MIN_DISTINCT} or more"
+        )
+    if _estimate(key[:100], [])["guesses_log10"] < SECRET_KEY_MIN_GUESSES_LOG10:
+        return "it is predictable (words, repeats or sequences) rather than random"
+    return None
+
+
+def _load_or_create_key(path: Path) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written in full to a private temporary file, then linked into place: a second
+        # process starting at the same moment either wins or reads the winner's key.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(48) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    key = path.read_text().strip()
+    problem = secret_key_problem(key)
+    if problem is not None:
+        raise ConfigError(
+            f"The generated key in {path} is too weak ({problem}); delete the file to have "
+            "a new one made, or set SECRET_KEY."
+        )
+    return key
+
+
+def secret_key(settings: Settings) -> str:
+    """``SECRET_KEY``, or in development and test without one the data directory's own
+    key, made on first use (tokens are first signed, or the app starts) and read after."""
+    if settings.secret_key is not None:
+        return settings.secret_key
+    if settings.environment not in ("development", "test"):  # Settings refuses this too
+        raise ConfigError(f"SECRET_KEY is missing while ENVIRONMENT={settings.environment}.")
+    path = (settings.data_dir / SECRET_KEY_FILE).resolve()
+    with _generated_keys_lock:
+        key = _generated_keys.get(path)
+        if key is None:
+            key = _generated_keys[path] = _load_or_create_key(path)
+    return key
+
+
 def _signing_key(settings: Settings) -> bytes:
     # A key derived for this one purpose, so SECRET_KEY's other uses never sign tokens.
-    return hmac.new(settings.secret_key.encode(), b"aurum/admin-access-token", "sha256").digest()
+    return hmac.new(secret_key(settings).encode(), b"aurum/admin-access-token", "sha256").digest()
 
 
 def create_access_token(

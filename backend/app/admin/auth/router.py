@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Cookie, Depends, Query, Request, Response
+from fastapi import APIRouter, Cookie, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
@@ -24,9 +26,19 @@ from app.core.errors import (
     responses,
 )
 from app.core.ratelimit import LoginRateLimit, PublicRateLimit, get_rate_limiter
-from app.core.security import ClockDep
+from app.core.security import ClockDep, secret_key
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+
+@asynccontextmanager
+async def _signing_key_at_start_up(app: FastAPI) -> AsyncIterator[None]:
+    # Resolved (in development, made) when the app starts rather than at the first
+    # sign-in: a data directory that cannot hold the key, or a weak key in it, stops
+    # start-up with its message instead of failing a request.
+    secret_key(app.state.settings)
+    yield
+
+
+router = APIRouter(prefix="/auth", tags=["auth"], lifespan=_signing_key_at_start_up)
 
 REFRESH_COOKIE = "aurum_refresh"
 
