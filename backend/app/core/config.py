@@ -87,8 +87,13 @@ class Settings(BaseSettings):
     jwt_issuer: str = "aurum-solar"
     jwt_audience: str = "aurum-admin"
     refresh_cookie_secure: bool | None = None  # None: Secure everywhere but development
+    # Failed sign-ins per account *and* client address before that address gets 429.
     login_max_failures: int = Field(default=5, ge=1)
     login_failure_window_minutes: int = Field(default=15, ge=1)
+    # Failed sign-ins on one account from anywhere (in the same window) after which every
+    # attempt on it waits, 0.25 s doubling up to the maximum; it is never locked.
+    login_slowdown_after_failures: int = Field(default=20, ge=1)
+    login_slowdown_max_seconds: float = Field(default=3.0, ge=0, le=10)
     admin_ip_allowlist: Annotated[list[str], NoDecode] = []  # empty allows every address
     rate_limit_public: str = "100/minute"
     rate_limit_admin: str = "1000/minute"

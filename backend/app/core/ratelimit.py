@@ -376,7 +376,11 @@ def rate_for(settings: Settings, audience: Audience) -> Rate:
 
 def ip_identity(request: Request) -> str:
     """The client IP, or for IPv6 its /64: one home network is one client."""
-    ip = client_ip(request)
+    return address_identity(client_ip(request))
+
+
+def address_identity(ip: str) -> str:
+    """``ip`` as one client: an IPv4 address (IPv4-mapped IPv6 included), or an IPv6 /64."""
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:

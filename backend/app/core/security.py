@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import hmac
@@ -23,7 +24,7 @@ import re
 import secrets
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -61,6 +62,17 @@ def get_clock(request: Request) -> Clock:
 
 
 ClockDep = Annotated[Clock, Depends(get_clock)]
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def get_sleep(request: Request) -> Sleep:
+    """How a request waits (the sign-in slowdown); tests install their own on
+    ``app.state.sleep`` to see the delays without waiting."""
+    return getattr(request.app.state, "sleep", None) or asyncio.sleep
+
+
+SleepDep = Annotated[Sleep, Depends(get_sleep)]
 
 
 # --- passwords -------------------------------------------------------------------------

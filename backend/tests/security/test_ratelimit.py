@@ -3,8 +3,12 @@ their headers, and what happens when Redis stops in the middle."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+import shutil
+import socket
+import subprocess
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -332,3 +336,96 @@ async def test_ipv6_clients_are_counted_per_slash_64(tight: FastAPI) -> None:
         assert (await hit(host)).status_code == 200  # one home network, one quota
     assert (await hit("2001:db8:1:2::77")).status_code == 429
     assert (await hit("2001:db8:1:3::1")).status_code == 200  # the next network over
+
+
+# --- sign-in throttling while Redis stops (our own redis-server) ------------------------
+
+
+class OwnRedis:
+    """A redis-server of this test's own on a free port, to stop mid-test (the shared one
+    is never touched)."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        self.process = subprocess.Popen(
+            [*command, "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    async def ready(self) -> None:
+        import redis.asyncio as aioredis
+
+        client = aioredis.Redis.from_url(self.url, socket_connect_timeout=0.2)
+        try:
+            for _ in range(100):
+                try:
+                    await client.ping()
+                    return
+                except Exception:
+                    await asyncio.sleep(0.05)
+            raise RuntimeError("redis-server did not start")
+        finally:
+            await client.aclose()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def own_redis() -> Iterator[OwnRedis]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs the redis-server binary")
+    server = OwnRedis()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def test_sign_in_throttling_holds_while_redis_is_down(
+    app: FastAPI, migrated: Settings, make_user, own_redis: OwnRedis
+) -> None:
+    await own_redis.ready()
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    async with tight_app(
+        app,
+        migrated,
+        redis_url=own_redis.url,
+        redis_retry_seconds=0.0,
+        rate_limit_login="1000/minute",
+        login_slowdown_after_failures=3,
+        login_slowdown_max_seconds=2.0,
+    ) as tight:
+        tight.state.sleep = fake_sleep
+        user = await make_user("admin")
+        guess = {"email": user.email, "password": "guessing"}
+        right = {"email": user.email, "password": PASSWORD}
+        async with admin_client(tight) as stranger, admin_client(tight) as owner:
+            for _ in range(2):  # counted in Redis
+                assert (await stranger.post("/api/v1/auth/login", json=guess)).status_code == 401
+            assert tight.state.rate_limiter.backend == "redis"
+
+            own_redis.stop()
+            during = [
+                (await stranger.post("/api/v1/auth/login", json=guess)).status_code
+                for _ in range(6)
+            ]
+            assert tight.state.rate_limiter.backend == "memory"
+            # In-process counters start afresh and still stop that address after 5...
+            assert during == [401] * 5 + [429]
+            assert (await stranger.post("/api/v1/auth/login", json=right)).status_code == 429
+            # ...while the owner, elsewhere, signs in: slowed, not locked.
+            slept.clear()
+            assert (await owner.post("/api/v1/auth/login", json=right)).status_code == 200
+            assert slept == [1.0]  # 5 failures on the account: 0.25 s doubled twice
