@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     rate_limit_admin: str = "1000/minute"
     rate_limit_b2b: str = "50/minute"
     rate_limit_login: str = "10/minute"
+    # Requests with an invalid, expired or forged bearer token, per client IP, on
+    # /api/v1/admin and /api/v1/auth (any more in the window answer 429).
+    rate_limit_auth_failures: str = "20/minute"
 
     @field_validator("admin_ip_allowlist", mode="before")
     @classmethod
@@ -110,7 +113,13 @@ class Settings(BaseSettings):
             ipaddress.ip_network(str(cidr), strict=False)  # a typo fails start-up, not a request
         return value
 
-    @field_validator("rate_limit_public", "rate_limit_admin", "rate_limit_b2b", "rate_limit_login")
+    @field_validator(
+        "rate_limit_public",
+        "rate_limit_admin",
+        "rate_limit_b2b",
+        "rate_limit_login",
+        "rate_limit_auth_failures",
+    )
     @classmethod
     def _check_rate(cls, value: str) -> str:
         import re

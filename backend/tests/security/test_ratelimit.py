@@ -10,6 +10,7 @@ import socket
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -42,6 +43,7 @@ from tests.support.staff import (
 )
 
 TIGHT = {
+    "rate_limit_auth_failures": "3/minute",
     "rate_limit_public": "3/minute",
     "rate_limit_admin": "3/minute",
     "rate_limit_login": "2/minute",
@@ -182,6 +184,48 @@ async def test_b2b_limit_is_per_partner(tight: FastAPI) -> None:
     async with admin_client(tight) as other_address:  # the partner's quota follows it
         refused = await other_address.get("/_probe/b2b", headers={"x-partner": "p1"})
         assert refused.status_code == 429
+
+
+async def test_bad_bearer_tokens_are_limited_per_address(
+    tight: FastAPI, db_session: AsyncSession, make_user
+) -> None:
+    settings = tight.state.settings
+    clock = tight.state.clock
+    user = await make_user("analyst")
+    good = await issue_tokens(db_session, settings, user, now=clock())
+    expired = await issue_tokens(
+        db_session, settings, user, now=clock() - timedelta(minutes=settings.access_token_minutes)
+    )
+    bad = [
+        {"Authorization": "Bearer not-a-token"},
+        expired.headers,
+        {"Authorization": f"Bearer {good.access[:-4]}AAAA"},  # a forged signature
+    ]
+    async with admin_client(tight) as prober, admin_client(tight) as neighbour:
+        paths = ["/api/v1/admin/leads", "/api/v1/auth/me", "/api/v1/admin/leads"]
+        answers = [
+            await prober.get(path, headers=headers)
+            for path, headers in zip(paths, bad, strict=True)
+        ]
+        assert [r.status_code for r in answers] == [401, 401, 401]
+
+        refused = await prober.get("/api/v1/admin/users", headers=bad[0])
+        assert refused.status_code == 429
+        error = refused.json()["error"]
+        assert set(refused.json()) == {"error"}
+        assert error["code"] == "too_many_failed_authentications"
+        assert error["details"]["limit"] == 3 and error["details"]["window_seconds"] == 60
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        assert (await prober.get("/api/v1/auth/me", headers=bad[1])).status_code == 429
+
+        # A valid token from the same address still works; other addresses are unaffected.
+        assert (await prober.get("/api/v1/auth/me", headers=good.headers)).status_code == 200
+        assert (await neighbour.get("/api/v1/auth/me", headers=bad[0])).status_code == 401
+        # Signing out stays 204 whatever the token.
+        assert (await prober.post("/api/v1/auth/logout", headers=bad[0])).status_code == 204
+
+        clock.advance(seconds=61)
+        assert (await prober.get("/api/v1/auth/me", headers=bad[0])).status_code == 401
 
 
 # --- the limiter itself -----------------------------------------------------------------

@@ -189,7 +189,7 @@ async def _optional_principal(
         return None
     try:
         return await authenticate(request, session, clock, credentials)
-    except Unauthorized:
+    except (Unauthorized, RateLimited):  # signing out answers 204 whatever the token
         return None
 
 
