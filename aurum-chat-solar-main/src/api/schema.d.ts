@@ -208,10 +208,13 @@ export interface paths {
          *     Returns an access token (valid `ACCESS_TOKEN_MINUTES`, default 15) and sets the
          *     refresh token as an HttpOnly, SameSite=Strict cookie on `/api/v1/auth`. Wrong email
          *     and wrong password answer the same 401 `invalid_credentials`. After
-         *     `LOGIN_MAX_FAILURES` (5) failures for one email within
-         *     `LOGIN_FAILURE_WINDOW_MINUTES` (15) the answer is 429 `too_many_failed_logins` with
-         *     `Retry-After`, whether or not the email has an account. Audited (`auth.login`,
-         *     `auth.login_failed`, `auth.login_locked`).
+         *     `LOGIN_MAX_FAILURES` (5) failures for one email from one client address within
+         *     `LOGIN_FAILURE_WINDOW_MINUTES` (15) that address gets 429 `too_many_failed_logins` with
+         *     `Retry-After`, whether or not the email has an account; other addresses are not
+         *     affected. After `LOGIN_SLOWDOWN_AFTER_FAILURES` (20) failures for one email from
+         *     anywhere, each attempt on it is answered a little later (up to
+         *     `LOGIN_SLOWDOWN_MAX_SECONDS`, 3 s); the right password still signs in. Audited
+         *     (`auth.login`, `auth.login_failed`, `auth.login_locked`).
          */
         post: operations["auth-login"];
         delete?: never;
