@@ -382,15 +382,17 @@ def _check_admin_input(email: str, role: str, password: str) -> str:
         typer.echo(f"--role must be one of: {', '.join(ADMIN_ROLES)}.", err=True)
         raise typer.Exit(2)
     try:
-        check_password_policy(password)
+        normalized = TypeAdapter(AdminEmail).validate_python(email)
+    except ValidationError as exc:
+        reason = exc.errors()[0].get("msg", "").removeprefix("Value error, ")
+        typer.echo(f"Not a valid email address ({reason}): {email!a}", err=True)
+        raise typer.Exit(2) from exc
+    try:
+        check_password_policy(password, email=normalized)
     except PasswordPolicyError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-    try:
-        return TypeAdapter(AdminEmail).validate_python(email)
-    except ValidationError as exc:
-        typer.echo(f"Not a valid email address: {email}", err=True)
-        raise typer.Exit(2) from exc
+    return normalized
 
 
 async def _create_admin(email: str, role: str, password: str) -> bool:
@@ -424,7 +426,8 @@ def create_admin(
             "--password",
             envvar="AURUM_ADMIN_PASSWORD",
             show_envvar=True,
-            help="8-128 characters; prompted for (hidden) when not given.",
+            help="12-128 characters, not common, not made from the email; prompted for (hidden) "
+            "when not given.",
         ),
     ] = None,
 ) -> None:

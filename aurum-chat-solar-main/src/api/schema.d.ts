@@ -208,10 +208,13 @@ export interface paths {
          *     Returns an access token (valid `ACCESS_TOKEN_MINUTES`, default 15) and sets the
          *     refresh token as an HttpOnly, SameSite=Strict cookie on `/api/v1/auth`. Wrong email
          *     and wrong password answer the same 401 `invalid_credentials`. After
-         *     `LOGIN_MAX_FAILURES` (5) failures for one email within
-         *     `LOGIN_FAILURE_WINDOW_MINUTES` (15) the answer is 429 `too_many_failed_logins` with
-         *     `Retry-After`, whether or not the email has an account. Audited (`auth.login`,
-         *     `auth.login_failed`, `auth.login_locked`).
+         *     `LOGIN_MAX_FAILURES` (5) failures for one email from one client address within
+         *     `LOGIN_FAILURE_WINDOW_MINUTES` (15) that address gets 429 `too_many_failed_logins` with
+         *     `Retry-After`, whether or not the email has an account; other addresses are not
+         *     affected. After `LOGIN_SLOWDOWN_AFTER_FAILURES` (20) failures for one email from
+         *     anywhere, each attempt on it is answered a little later (up to
+         *     `LOGIN_SLOWDOWN_MAX_SECONDS`, 3 s); the right password still signs in. Audited
+         *     (`auth.login`, `auth.login_failed`, `auth.login_locked`).
          */
         post: operations["auth-login"];
         delete?: never;
@@ -880,7 +883,7 @@ export interface components {
             email: string;
             /**
              * Password
-             * @description 8 to 128 characters, used exactly as given.
+             * @description 12 to 128 characters, used exactly as given; not a common or easily guessed password, and not made from the email address or the product's name (Aurum Solar).
              */
             password: string;
             role: components["schemas"]["Role"];
@@ -925,7 +928,7 @@ export interface components {
             is_active?: boolean | null;
             /**
              * Password
-             * @description A new password (8 to 128 characters, used exactly as given.)
+             * @description A new password (12 to 128 characters, used exactly as given; not a common or easily guessed password, and not made from the email address or the product's name (Aurum Solar).)
              */
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
@@ -1634,7 +1637,7 @@ export interface components {
             current_password: string;
             /**
              * New Password
-             * @description 8 to 128 characters, used exactly as given.
+             * @description 12 to 128 characters, used exactly as given; not a common or easily guessed password, and not made from the email address or the product's name (Aurum Solar).
              */
             new_password: string;
         };

@@ -18,12 +18,13 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.admin.models import AdminUser, RefreshToken
 from app.core.clientip import client_ip
 from app.core.db import SessionDep
 from app.core.errors import Forbidden, Unauthorized
-from app.core.ratelimit import admin_rate_limit_for
+from app.core.ratelimit import admin_rate_limit_for, count_failed_authentication
 from app.core.security import AccessClaims, ClockDep, TokenError, decode_access_token
 
 # Activity is written to the session row at most this often (for the idle timeout).
@@ -108,10 +109,21 @@ async def authenticate(
 ) -> Principal:
     if credentials is None:
         raise _unauthorized("not_authenticated", "Sign in to continue.")
-    settings = request.app.state.settings
-    now = clock()
     try:
-        claims = decode_access_token(credentials.credentials, settings, now=now)
+        return await _principal(request, session, clock(), credentials.credentials)
+    except Unauthorized:
+        # Refused tokens are counted per client IP (RATE_LIMIT_AUTH_FAILURES): past the
+        # limit the answer is 429, so nobody probes tokens at full speed.
+        await count_failed_authentication(request)
+        raise
+
+
+async def _principal(
+    request: Request, session: AsyncSession, now: datetime, token: str
+) -> Principal:
+    settings = request.app.state.settings
+    try:
+        claims = decode_access_token(token, settings, now=now)
     except TokenError as exc:
         if exc.reason == "expired":
             raise _unauthorized(

@@ -1,7 +1,9 @@
 """One settings object for the whole API, read from the environment and `.env`.
 
-Settings fail fast: outside ``ENVIRONMENT=development`` (and ``test``) a missing or
-default ``SECRET_KEY`` stops start-up with a message that says what to do.
+Settings fail fast: a weak ``SECRET_KEY`` (short, repetitive, predictable, or the old
+placeholder) stops start-up in every environment, and outside ``ENVIRONMENT=development``
+(and ``test``) so does a missing one, with a message that says what to do. Development
+and test without a key use one generated once per data directory (``core.security``).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_SECRET_KEY = "change-me-in-production"  # noqa: S105 - the sentinel we refuse outside dev
 MIN_SECRET_KEY_LENGTH = 32
+MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 Environment = Literal["development", "test", "staging", "production"]
 
@@ -35,7 +37,8 @@ class Settings(BaseSettings):
     )
 
     environment: Environment = "development"
-    secret_key: str = DEFAULT_SECRET_KEY
+    # None: development and test generate one per data directory; elsewhere start-up stops.
+    secret_key: str | None = None
 
     # Storage. No DATABASE_URL -> SQLite in the data directory; no REDIS_URL ->
     # in-process cache, counters and pub/sub.
@@ -134,13 +137,21 @@ class Settings(BaseSettings):
     jwt_issuer: str = "aurum-solar"
     jwt_audience: str = "aurum-admin"
     refresh_cookie_secure: bool | None = None  # None: Secure everywhere but development
+    # Failed sign-ins per account *and* client address before that address gets 429.
     login_max_failures: int = Field(default=5, ge=1)
     login_failure_window_minutes: int = Field(default=15, ge=1)
+    # Failed sign-ins on one account from anywhere (in the same window) after which every
+    # attempt on it waits, 0.25 s doubling up to the maximum; it is never locked.
+    login_slowdown_after_failures: int = Field(default=20, ge=1)
+    login_slowdown_max_seconds: float = Field(default=3.0, ge=0, le=10)
     admin_ip_allowlist: Annotated[list[str], NoDecode] = []  # empty allows every address
     rate_limit_public: str = "100/minute"
     rate_limit_admin: str = "1000/minute"
     rate_limit_b2b: str = "50/minute"
     rate_limit_login: str = "10/minute"
+    # Requests with an invalid, expired or forged bearer token, per client IP, on
+    # /api/v1/admin and /api/v1/auth (any more in the window answer 429).
+    rate_limit_auth_failures: str = "20/minute"
 
     @field_validator("admin_ip_allowlist", mode="before")
     @classmethod
@@ -152,7 +163,13 @@ class Settings(BaseSettings):
             ipaddress.ip_network(str(cidr), strict=False)  # a typo fails start-up, not a request
         return value
 
-    @field_validator("rate_limit_public", "rate_limit_admin", "rate_limit_b2b", "rate_limit_login")
+    @field_validator(
+        "rate_limit_public",
+        "rate_limit_admin",
+        "rate_limit_b2b",
+        "rate_limit_login",
+        "rate_limit_auth_failures",
+    )
     @classmethod
     def _check_rate(cls, value: str) -> str:
         import re
@@ -169,6 +186,7 @@ class Settings(BaseSettings):
         return _split_csv(value)
 
     @field_validator(
+        "secret_key",
         "database_url",
         "redis_url",
         "openai_api_key",
@@ -190,18 +208,26 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_secret_key(self) -> Settings:
-        if self.environment in ("development", "test"):
-            return self
-        if not self.secret_key or self.secret_key == DEFAULT_SECRET_KEY:
+        # security imports this module; its strength estimate is needed only here.
+        from app.core.security import secret_key_problem
+
+        if self.secret_key is None:
+            if self.environment in ("development", "test"):
+                return self
             raise ConfigError(
-                f"SECRET_KEY is missing or still the default while ENVIRONMENT={self.environment}."
-                ' Generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
-                " and set it in the environment or .env."
+                f"SECRET_KEY is missing while ENVIRONMENT={self.environment}. Generate one "
+                f"with: {MAKE_A_KEY} and set it in the environment or .env."
             )
-        if len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+        problem = secret_key_problem(self.secret_key)
+        if problem is not None:
+            unset = (
+                " (or leave it unset: development generates one in AURUM_DATA_DIR)"
+                if self.environment in ("development", "test")
+                else ""
+            )
             raise ConfigError(
-                f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters while "
-                f"ENVIRONMENT={self.environment}."
+                f"SECRET_KEY is too weak: {problem}. Generate one with: {MAKE_A_KEY} and set "
+                f"it in the environment or .env{unset}."
             )
         return self
 

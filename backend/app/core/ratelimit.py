@@ -363,6 +363,7 @@ class Audience(StrEnum):
     ADMIN = "admin"
     B2B = "b2b"
     LOGIN = "login"
+    AUTH_FAILURES = "auth_failures"
 
 
 @lru_cache(maxsize=64)
@@ -376,7 +377,11 @@ def rate_for(settings: Settings, audience: Audience) -> Rate:
 
 def ip_identity(request: Request) -> str:
     """The client IP, or for IPv6 its /64: one home network is one client."""
-    ip = client_ip(request)
+    return address_identity(client_ip(request))
+
+
+def address_identity(ip: str) -> str:
+    """``ip`` as one client: an IPv4 address (IPv4-mapped IPv6 included), or an IPv6 /64."""
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
@@ -428,6 +433,33 @@ async def login_rate_limit(request: Request) -> None:
 async def admin_rate_limit_for(request: Request, user_id: Any) -> None:
     """Admin endpoints: ``RATE_LIMIT_ADMIN`` per signed-in user (see ``app.admin.deps``)."""
     await enforce(request, Audience.ADMIN, str(user_id))
+
+
+async def count_failed_authentication(request: Request) -> None:
+    """A request whose bearer token was refused (invalid, expired, forged): counted per
+    client IP; past ``RATE_LIMIT_AUTH_FAILURES`` in its window, 429 instead of 401.
+    Requests with a valid token are never refused by this count."""
+    rate = rate_for(request.app.state.settings, Audience.AUTH_FAILURES)
+    now = get_clock(request)().timestamp()
+    seen = await get_rate_limiter(request).add_event(
+        f"{Audience.AUTH_FAILURES.value}:{ip_identity(request)}",
+        rate.period_seconds,
+        now=now,
+        keep=rate.limit + 1,
+    )
+    if seen.count > rate.limit:
+        retry_after = max(1, math.ceil((seen.oldest or now) + rate.period_seconds - now))
+        raise RateLimited(
+            retry_after_seconds=retry_after,
+            code="too_many_failed_authentications",
+            message="Too many requests with an invalid or expired token from this address; "
+            "wait, then sign in again.",
+            details={
+                "limit": rate.limit,
+                "window_seconds": math.ceil(rate.period_seconds),
+                "retry_after_seconds": retry_after,
+            },
+        )
 
 
 def b2b_rate_limit_key(partner_id: Any) -> str:

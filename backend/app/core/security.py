@@ -3,6 +3,9 @@
 * Passwords: pwdlib with Argon2id. bcrypt hashes (from an older system) still verify
   and are re-hashed with Argon2 on the next successful login. Unknown users are checked
   against a dummy hash so a response's timing does not tell whether an email exists.
+* Keys: ``SECRET_KEY`` when set (refused when weak, see ``secret_key_problem``);
+  without it (development and test only) a random key made once per data directory
+  (``AURUM_DATA_DIR/secret_key``, mode 0600) and read on later starts.
 * Access tokens: PyJWT, HS256 only (an explicit algorithm list: no ``none``, no
   algorithm confusion), with ``iss``, ``aud``, ``sub``, ``iat``, ``exp``, ``jti`` and
   ``typ`` all required and checked. Expiry is checked against the injectable clock, so
@@ -12,14 +15,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import hmac
+import os
+import re
 import secrets
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any
 
 import jwt
@@ -28,13 +37,15 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
 from starlette.concurrency import run_in_threadpool
+from zxcvbn import zxcvbn
 
-from app.core.config import Settings
+from app.core.config import MIN_SECRET_KEY_LENGTH, ConfigError, Settings
 
 JWT_ALGORITHM = "HS256"
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
-PASSWORD_MIN_LENGTH = 8
+PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
+PRODUCT_NAME = "Aurum Solar"  # refused as (the bulk of) a password
 REFRESH_TOKEN_PREFIX = "rt_"  # noqa: S105 - a format marker, not a secret
 
 Clock = Callable[[], datetime]
@@ -52,6 +63,17 @@ def get_clock(request: Request) -> Clock:
 
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def get_sleep(request: Request) -> Sleep:
+    """How a request waits (the sign-in slowdown); tests install their own on
+    ``app.state.sleep`` to see the delays without waiting."""
+    return getattr(request.app.state, "sleep", None) or asyncio.sleep
+
+
+SleepDep = Annotated[Sleep, Depends(get_sleep)]
+
 
 # --- passwords -------------------------------------------------------------------------
 
@@ -62,13 +84,81 @@ class PasswordPolicyError(ValueError):
     """A password the policy refuses (its message is safe to show the user)."""
 
 
-def check_password_policy(password: str) -> str:
-    """8 to 128 characters, taken as given: never stripped, never truncated (bcrypt would
-    silently cut at 72 bytes, which is one reason new hashes are Argon2)."""
+PASSWORD_RULE = (
+    f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, used exactly as given; not a "
+    "common or easily guessed password, and not made from the email address or the product's "
+    f"name ({PRODUCT_NAME})."
+)
+
+# zxcvbn's score (0-4): 3 is "safely unguessable" against an online attack and costly
+# offline against Argon2.
+PASSWORD_MIN_SCORE = 3
+_zxcvbn_lock = threading.Lock()
+
+
+def _estimate(text: str, context: list[str]) -> dict[str, Any]:
+    with _zxcvbn_lock:  # zxcvbn keeps the context words in a module-level dictionary
+        return zxcvbn(text, user_inputs=context, max_length=len(text))
+
+
+def _context_words(email: str | None) -> list[str]:
+    """What an attacker who knows the account would try first: the address, its name part
+    and its pieces, the domain's names, and the product's name."""
+    product = PRODUCT_NAME.lower()
+    words = [product, product.replace(" ", ""), *product.split()]
+    if email:
+        address = email.strip().lower()
+        local, _, domain = address.partition("@")
+        words += [address, local, re.sub(r"[^0-9a-z]", "", local)]
+        words += re.split(r"[^0-9a-z]+", local)
+        words += domain.split(".")[:-1]
+    return [word for word in dict.fromkeys(words) if len(word) >= 3]
+
+
+def _context_match(match: dict[str, Any]) -> set[str]:
+    """The context words ``match`` (a zxcvbn match) is made of, if it is made of them only;
+    a repeated context word counts whole."""
+    if match.get("dictionary_name") == "user_inputs":
+        return {str(match["matched_word"])}
+    if match.get("pattern") == "repeat":
+        words = [_context_match(base) for base in match.get("base_matches") or []]
+        if words and all(words):
+            return set().union(*words)
+    return set()
+
+
+def check_password_policy(password: str, *, email: str | None = None) -> str:
+    """The password, taken as given (never stripped, never truncated: bcrypt would silently
+    cut at 72 bytes, which is one reason new hashes are Argon2), or ``PasswordPolicyError``
+    saying why not. ``email`` is the account's address: passwords made from it are refused.
+
+    Strength is estimated offline by zxcvbn (common-password lists, dictionary words,
+    names, keyboard patterns, repeats, dates, l33t), with the context words added to its
+    dictionaries."""
     if len(password) < PASSWORD_MIN_LENGTH:
         raise PasswordPolicyError(f"Passwords need at least {PASSWORD_MIN_LENGTH} characters.")
     if len(password) > PASSWORD_MAX_LENGTH:
         raise PasswordPolicyError(f"Passwords may have at most {PASSWORD_MAX_LENGTH} characters.")
+    folded = password.casefold()
+    if email and email.strip().casefold() in folded:
+        raise PasswordPolicyError("The password must not contain the account's email address.")
+    result = _estimate(password, _context_words(email))
+    from_context = [(m, _context_match(m)) for m in result["sequence"]]
+    from_context = [(m, words) for m, words in from_context if words]
+    if 2 * sum(len(m["token"]) for m, _ in from_context) >= len(password):
+        if any(words & set(_context_words(None)) for _, words in from_context):
+            raise PasswordPolicyError(
+                f"The password must not be made from the product's name ({PRODUCT_NAME})."
+            )
+        raise PasswordPolicyError("The password must not be made from the account's email address.")
+    if result["score"] < PASSWORD_MIN_SCORE:
+        feedback = result.get("feedback") or {}
+        hints = [feedback.get("warning") or "", *(feedback.get("suggestions") or [])]
+        hint = " ".join(h.strip().rstrip(".") + "." for h in hints if h and h.strip())
+        raise PasswordPolicyError(
+            "This password is too easy to guess. "
+            + (hint or "Use a longer phrase of uncommon words.")
+        )
     return password
 
 
@@ -134,9 +224,81 @@ class AccessClaims:
     expires_at: datetime
 
 
+# --- the key ---------------------------------------------------------------------------
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
+PLACEHOLDER_SECRET_KEYS = frozenset({"change-me-in-production"})  # the old .env.example's
+SECRET_KEY_MIN_DISTINCT = 10
+# zxcvbn's estimate for a random 32-character key is ~10^32 guesses; phrases, repeats and
+# sequences score far lower (a repeated 16-character alphabet: ~10^4).
+SECRET_KEY_MIN_GUESSES_LOG10 = 24
+
+_generated_keys: dict[Path, str] = {}
+_generated_keys_lock = threading.Lock()
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is too weak to sign tokens, or None (never repeats the key)."""
+    if key in PLACEHOLDER_SECRET_KEYS:
+        return "it is the public placeholder from .env.example"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"it has {len(key)} characters; it needs at least {MIN_SECRET_KEY_LENGTH} characters"
+    if len(set(key)) < SECRET_KEY_MIN_DISTINCT:
+        return (
+            f"it uses only {len(set(key))} different characters; random keys use "
+            f"{SECRET_KEY_MIN_DISTINCT} or more"
+        )
+    if _estimate(key[:100], [])["guesses_log10"] < SECRET_KEY_MIN_GUESSES_LOG10:
+        return "it is predictable (words, repeats or sequences) rather than random"
+    return None
+
+
+def _load_or_create_key(path: Path) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written in full to a private temporary file, then linked into place: a second
+        # process starting at the same moment either wins or reads the winner's key.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(48) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    key = path.read_text().strip()
+    problem = secret_key_problem(key)
+    if problem is not None:
+        raise ConfigError(
+            f"The generated key in {path} is too weak ({problem}); delete the file to have "
+            "a new one made, or set SECRET_KEY."
+        )
+    return key
+
+
+def secret_key(settings: Settings) -> str:
+    """``SECRET_KEY``, or in development and test without one the data directory's own
+    key, made on first use (tokens are first signed, or the app starts) and read after."""
+    if settings.secret_key is not None:
+        return settings.secret_key
+    if settings.environment not in ("development", "test"):  # Settings refuses this too
+        raise ConfigError(f"SECRET_KEY is missing while ENVIRONMENT={settings.environment}.")
+    path = (settings.data_dir / SECRET_KEY_FILE).resolve()
+    with _generated_keys_lock:
+        key = _generated_keys.get(path)
+        if key is None:
+            key = _generated_keys[path] = _load_or_create_key(path)
+    return key
+
+
 def _signing_key(settings: Settings) -> bytes:
     # A key derived for this one purpose, so SECRET_KEY's other uses never sign tokens.
-    return hmac.new(settings.secret_key.encode(), b"aurum/admin-access-token", "sha256").digest()
+    return hmac.new(secret_key(settings).encode(), b"aurum/admin-access-token", "sha256").digest()
 
 
 def create_access_token(

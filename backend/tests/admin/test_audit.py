@@ -161,3 +161,35 @@ async def test_the_database_refuses_to_change_or_delete_entries(
     with pytest.raises(DBAPIError, match="append-only"):
         async with db_session.begin_nested():
             await db_session.execute(statement.where(AuditLog.actor_id == admin.id))
+
+
+@pytest.mark.parametrize(
+    ("typed", "recorded"),
+    [
+        ("correct horse battery staple", None),  # a password typed into the email field
+        ("hunter2@", None),
+        ("  Nobody.Here@Example.com ", "nobody.here@example.com"),
+    ],
+    ids=["password", "almost an address", "valid address"],
+)
+async def test_failed_sign_ins_record_only_a_valid_email_never_the_raw_input(
+    client: httpx.AsyncClient, db_session: AsyncSession, typed: str, recorded: str | None
+) -> None:
+    response = await client.post("/api/v1/auth/login", json={"email": typed, "password": "x"})
+    assert response.status_code == 401
+    entry = (
+        (
+            await db_session.execute(
+                sa.select(AuditLog)
+                .where(AuditLog.action == "auth.login_failed", AuditLog.ip == client.ip)
+                .order_by(AuditLog.at.desc())
+            )
+        )
+        .scalars()
+        .first()
+    )
+    assert entry is not None
+    assert entry.actor_email == recorded
+    assert entry.details.get("actor_email_invalid", False) is (recorded is None)
+    if recorded is None:
+        assert typed.strip().lower() not in str(entry.details).lower()

@@ -60,8 +60,14 @@ def test_the_admin_commands_in_order(env: dict[str, str]) -> None:
     assert len(hint.stdout.strip().splitlines()) == 3
     assert "AURUM_ADMIN_EMAIL" in hint.stdout
 
-    short = run("create-admin", "--email", "boss@example.com", "--password", "short", env=env)
-    assert short.returncode == 2 and "at least 8" in short.stderr
+    for weak, says in (
+        ("elevenchars", "at least 12"),
+        ("boss@example.com", "email"),
+        ("Boss2024Boss", "email"),
+        ("password1234", "too easy to guess"),
+    ):
+        refused = run("create-admin", "--email", "boss@example.com", "--password", weak, env=env)
+        assert refused.returncode == 2 and says in refused.stderr, refused.stderr
     bad_role = run(
         "create-admin",
         "--email",
@@ -89,6 +95,11 @@ def test_the_admin_commands_in_order(env: dict[str, str]) -> None:
     assert again.returncode == 1
     assert "already exists" in again.stderr
 
+    look_alike = run(
+        "create-admin", "--email", "b\u043ess@example.com", "--password", "a good password", env=env
+    )
+    assert look_alike.returncode == 2 and "U+043E CYRILLIC SMALL LETTER O" in look_alike.stderr
+
     prompted = run(
         "create-admin",
         "--email",
@@ -105,14 +116,32 @@ def test_the_admin_commands_in_order(env: dict[str, str]) -> None:
 
     from_env = run(
         "ensure-admin",
-        env={**env, "AURUM_ADMIN_EMAIL": "ops@example.com", "AURUM_ADMIN_PASSWORD": "ops password"},
+        env={
+            **env,
+            "AURUM_ADMIN_EMAIL": "ops@example.com",
+            "AURUM_ADMIN_PASSWORD": "an ops password",
+        },
     )
     assert from_env.returncode == 0 and "Created admin ops@example.com" in from_env.stdout
     twice = run(
         "ensure-admin",
-        env={**env, "AURUM_ADMIN_EMAIL": "ops@example.com", "AURUM_ADMIN_PASSWORD": "ops password"},
+        env={
+            **env,
+            "AURUM_ADMIN_EMAIL": "ops@example.com",
+            "AURUM_ADMIN_PASSWORD": "an ops password",
+        },
     )
     assert twice.returncode == 0 and twice.stdout == ""
+    weak = run(
+        "ensure-admin",
+        env={
+            **env,
+            "AURUM_ADMIN_EMAIL": "weak@example.com",
+            "AURUM_ADMIN_PASSWORD": "password1234",
+        },
+    )
+    assert weak.returncode == 0 and "too easy to guess" in weak.stderr
+    assert "were not used" in weak.stderr
 
     assert users(env) == [
         ("ana@example.com", "analyst", True),

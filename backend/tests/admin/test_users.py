@@ -73,10 +73,18 @@ async def test_an_admin_creates_lists_and_reads_users(
         {"email": "not-an-email", "role": "analyst", "password": "a fine password"},
         {"email": "a@example.com", "role": "owner", "password": "a fine password"},
         {"email": "a@example.com", "role": "analyst", "password": "7 chars"},
+        {"email": "a@example.com", "role": "analyst", "password": "elevenchars"},
         {"email": "a@example.com", "role": "analyst", "password": "x" * 129},
         {"email": "a@example.com", "role": "analyst", "password": "a fine password", "x": 1},
     ],
-    ids=["bad email", "bad role", "short password", "long password", "unknown field"],
+    ids=[
+        "bad email",
+        "bad role",
+        "short password",
+        "11 characters",
+        "long password",
+        "unknown field",
+    ],
 )
 async def test_create_validates(client: httpx.AsyncClient, as_role, body: dict) -> None:
     response = await client.post(USERS, json=body, headers=await as_role("admin"))
@@ -173,3 +181,73 @@ async def test_unknown_users_are_404(client: httpx.AsyncClient, as_role) -> None
     )
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "user_not_found"
+
+
+@pytest.mark.parametrize(
+    ("password", "says"),
+    [
+        ("pat.ops@example.com", "email"),
+        ("PatOps2024!!", "email"),
+        ("AurumSolar2024", "Aurum Solar"),
+        ("password1234", "too easy to guess"),
+    ],
+)
+async def test_weak_or_account_derived_passwords_are_refused_on_create_and_reset(
+    client: httpx.AsyncClient, make_user, as_role, password: str, says: str
+) -> None:
+    headers = await as_role("admin")
+    email = f"pat.ops@{uuid.uuid4().hex[:8]}.example.com"
+    password = password.replace("@example.com", email[email.index("@") :])
+    created = await client.post(
+        USERS, json={"email": email, "role": "analyst", "password": password}, headers=headers
+    )
+    assert created.status_code == 422, created.text
+    error = created.json()["error"]
+    assert error["code"] == "weak_password"
+    assert says.lower() in error["message"].lower()
+    assert error["details"][0]["field"] == "password"
+
+    target = await make_user("analyst", email=email)
+    reset = await client.patch(f"{USERS}/{target.id}", json={"password": password}, headers=headers)
+    assert reset.status_code == 422, reset.text
+    assert reset.json()["error"]["code"] == "weak_password"
+    assert says.lower() in reset.json()["error"]["message"].lower()
+
+
+@pytest.mark.parametrize(
+    ("look_alike", "character"),
+    [
+        ("\u0430", "U+0430 CYRILLIC SMALL LETTER A"),
+        ("\u0251", "U+0251 LATIN SMALL LETTER ALPHA"),
+    ],
+)
+async def test_look_alike_staff_emails_are_refused_naming_the_character(
+    client: httpx.AsyncClient, as_role, look_alike: str, character: str
+) -> None:
+    headers = await as_role("admin")
+    email = f"{look_alike}dmin-{uuid.uuid4().hex[:6]}@example.com"
+    response = await client.post(
+        USERS,
+        json={"email": email, "role": "admin", "password": "a fine password"},
+        headers=headers,
+    )
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["details"][0]["field"] == "email"
+    assert character in error["message"]
+
+
+async def test_a_fullwidth_twin_of_an_existing_email_is_the_same_account(
+    client: httpx.AsyncClient, make_user, as_role
+) -> None:
+    headers = await as_role("admin")
+    name = f"ops{uuid.uuid4().hex[:6]}"
+    await make_user("admin", email=f"{name}@example.com")
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in name) + "@example.com"
+    response = await client.post(
+        USERS,
+        json={"email": fullwidth, "role": "admin", "password": "a fine password"},
+        headers=headers,
+    )
+    assert response.status_code == 409, response.text
+    assert response.json()["error"]["code"] == "email_taken"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import pytest
 
-from app.core.config import DEFAULT_SECRET_KEY, ConfigError, Settings
+from app.core.config import ConfigError, Settings
+
+PLACEHOLDER = "change-me-in-production"  # what .env.example used to ship
 
 
 @pytest.mark.parametrize("environment", ["production", "staging"])
-@pytest.mark.parametrize("secret", [None, "", DEFAULT_SECRET_KEY, "too-short"])
+@pytest.mark.parametrize("secret", [None, "", PLACEHOLDER, "too-short"])
 def test_outside_development_a_real_secret_key_is_required(
     environment: str, secret: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -20,13 +23,51 @@ def test_outside_development_a_real_secret_key_is_required(
         Settings(environment=environment, _env_file=None, **kwargs)
 
 
-def test_development_runs_with_the_default_key() -> None:
-    assert Settings(environment="development", _env_file=None).secret_key == DEFAULT_SECRET_KEY
+@pytest.mark.parametrize("environment", ["development", "test", "staging", "production"])
+@pytest.mark.parametrize(
+    ("secret", "says"),
+    [
+        (PLACEHOLDER, "placeholder"),
+        ("too-short", "32 characters"),
+        ("s" * 48, "different characters"),
+        ("ab" * 24, "different characters"),
+        ("0123456789abcdef" * 2, "predictable"),
+        ("correcthorsebatterystaplecorrecthorse", "predictable"),
+        ("Password1234" * 3, "predictable"),
+    ],
+)
+def test_weak_secret_keys_stop_start_up_in_every_environment(
+    environment: str, secret: str, says: str
+) -> None:
+    with pytest.raises(ConfigError, match="SECRET_KEY") as refused:
+        Settings(environment=environment, secret_key=secret, _env_file=None)
+    assert says in str(refused.value)
+    assert "secrets.token_urlsafe" in str(refused.value)  # says how to make a good one
+    assert secret not in str(refused.value)
 
 
-def test_production_accepts_a_long_secret() -> None:
-    settings = Settings(environment="production", secret_key="x" * 48, _env_file=None)
-    assert settings.environment == "production"
+@pytest.mark.parametrize("environment", ["development", "test"])
+def test_development_and_test_run_without_a_key(
+    environment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    # None: a random key is generated in AURUM_DATA_DIR when tokens are first signed.
+    assert Settings(environment=environment, _env_file=None).secret_key is None
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        secrets.token_urlsafe(48),
+        secrets.token_urlsafe(24),
+        secrets.token_hex(16),
+        secrets.token_hex(64),
+    ],
+    ids=["urlsafe 48", "urlsafe 24", "hex 16", "hex 64"],
+)
+def test_random_secrets_are_accepted(secret: str) -> None:
+    settings = Settings(environment="production", secret_key=secret, _env_file=None)
+    assert settings.secret_key == secret
 
 
 def test_no_database_url_means_sqlite_in_the_data_dir(tmp_path: Path) -> None:

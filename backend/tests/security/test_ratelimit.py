@@ -3,9 +3,14 @@ their headers, and what happens when Redis stops in the middle."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+import shutil
+import socket
+import subprocess
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -38,6 +43,7 @@ from tests.support.staff import (
 )
 
 TIGHT = {
+    "rate_limit_auth_failures": "3/minute",
     "rate_limit_public": "3/minute",
     "rate_limit_admin": "3/minute",
     "rate_limit_login": "2/minute",
@@ -178,6 +184,48 @@ async def test_b2b_limit_is_per_partner(tight: FastAPI) -> None:
     async with admin_client(tight) as other_address:  # the partner's quota follows it
         refused = await other_address.get("/_probe/b2b", headers={"x-partner": "p1"})
         assert refused.status_code == 429
+
+
+async def test_bad_bearer_tokens_are_limited_per_address(
+    tight: FastAPI, db_session: AsyncSession, make_user
+) -> None:
+    settings = tight.state.settings
+    clock = tight.state.clock
+    user = await make_user("analyst")
+    good = await issue_tokens(db_session, settings, user, now=clock())
+    expired = await issue_tokens(
+        db_session, settings, user, now=clock() - timedelta(minutes=settings.access_token_minutes)
+    )
+    bad = [
+        {"Authorization": "Bearer not-a-token"},
+        expired.headers,
+        {"Authorization": f"Bearer {good.access[:-4]}AAAA"},  # a forged signature
+    ]
+    async with admin_client(tight) as prober, admin_client(tight) as neighbour:
+        paths = ["/api/v1/admin/leads", "/api/v1/auth/me", "/api/v1/admin/leads"]
+        answers = [
+            await prober.get(path, headers=headers)
+            for path, headers in zip(paths, bad, strict=True)
+        ]
+        assert [r.status_code for r in answers] == [401, 401, 401]
+
+        refused = await prober.get("/api/v1/admin/users", headers=bad[0])
+        assert refused.status_code == 429
+        error = refused.json()["error"]
+        assert set(refused.json()) == {"error"}
+        assert error["code"] == "too_many_failed_authentications"
+        assert error["details"]["limit"] == 3 and error["details"]["window_seconds"] == 60
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        assert (await prober.get("/api/v1/auth/me", headers=bad[1])).status_code == 429
+
+        # A valid token from the same address still works; other addresses are unaffected.
+        assert (await prober.get("/api/v1/auth/me", headers=good.headers)).status_code == 200
+        assert (await neighbour.get("/api/v1/auth/me", headers=bad[0])).status_code == 401
+        # Signing out stays 204 whatever the token.
+        assert (await prober.post("/api/v1/auth/logout", headers=bad[0])).status_code == 204
+
+        clock.advance(seconds=61)
+        assert (await prober.get("/api/v1/auth/me", headers=bad[0])).status_code == 401
 
 
 # --- the limiter itself -----------------------------------------------------------------
@@ -332,3 +380,96 @@ async def test_ipv6_clients_are_counted_per_slash_64(tight: FastAPI) -> None:
         assert (await hit(host)).status_code == 200  # one home network, one quota
     assert (await hit("2001:db8:1:2::77")).status_code == 429
     assert (await hit("2001:db8:1:3::1")).status_code == 200  # the next network over
+
+
+# --- sign-in throttling while Redis stops (our own redis-server) ------------------------
+
+
+class OwnRedis:
+    """A redis-server of this test's own on a free port, to stop mid-test (the shared one
+    is never touched)."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        self.process = subprocess.Popen(
+            [*command, "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    async def ready(self) -> None:
+        import redis.asyncio as aioredis
+
+        client = aioredis.Redis.from_url(self.url, socket_connect_timeout=0.2)
+        try:
+            for _ in range(100):
+                try:
+                    await client.ping()
+                    return
+                except Exception:
+                    await asyncio.sleep(0.05)
+            raise RuntimeError("redis-server did not start")
+        finally:
+            await client.aclose()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def own_redis() -> Iterator[OwnRedis]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs the redis-server binary")
+    server = OwnRedis()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def test_sign_in_throttling_holds_while_redis_is_down(
+    app: FastAPI, migrated: Settings, make_user, own_redis: OwnRedis
+) -> None:
+    await own_redis.ready()
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    async with tight_app(
+        app,
+        migrated,
+        redis_url=own_redis.url,
+        redis_retry_seconds=0.0,
+        rate_limit_login="1000/minute",
+        login_slowdown_after_failures=3,
+        login_slowdown_max_seconds=2.0,
+    ) as tight:
+        tight.state.sleep = fake_sleep
+        user = await make_user("admin")
+        guess = {"email": user.email, "password": "guessing"}
+        right = {"email": user.email, "password": PASSWORD}
+        async with admin_client(tight) as stranger, admin_client(tight) as owner:
+            for _ in range(2):  # counted in Redis
+                assert (await stranger.post("/api/v1/auth/login", json=guess)).status_code == 401
+            assert tight.state.rate_limiter.backend == "redis"
+
+            own_redis.stop()
+            during = [
+                (await stranger.post("/api/v1/auth/login", json=guess)).status_code
+                for _ in range(6)
+            ]
+            assert tight.state.rate_limiter.backend == "memory"
+            # In-process counters start afresh and still stop that address after 5...
+            assert during == [401] * 5 + [429]
+            assert (await stranger.post("/api/v1/auth/login", json=right)).status_code == 429
+            # ...while the owner, elsewhere, signs in: slowed, not locked.
+            slept.clear()
+            assert (await owner.post("/api/v1/auth/login", json=right)).status_code == 200
+            assert slept == [1.0]  # 5 failures on the account: 0.25 s doubled twice

@@ -61,6 +61,8 @@ async def fuzz_app(
             "rate_limit_admin": "1000000/minute",
             "rate_limit_login": "1000000/minute",
             "login_max_failures": 1_000_000,
+            "login_slowdown_after_failures": 1_000_000,
+            "rate_limit_auth_failures": "1000000/minute",
         }
     )
     fuzzed = create_app(roomy, configure_logs=False)

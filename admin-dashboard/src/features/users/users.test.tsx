@@ -90,8 +90,47 @@ describe("users page", () => {
     // Past the browser's own minlength check (jsdom skips it for typed values): the form's check.
     within(form).getByRole("button", { name: "Add user" }).closest("form")?.requestSubmit();
 
-    expect(await within(form).findByRole("alert")).toHaveTextContent("The password must be 8 to 128 characters.");
+    expect(await within(form).findByRole("alert")).toHaveTextContent("The password needs at least 12 characters.");
+    expect(within(form).getByLabelText("Initial password")).toHaveAttribute("aria-invalid", "true");
     expect(writes).toEqual([]);
+  });
+
+  it("states the server's password rule next to the field", async () => {
+    usersApi([adminUser("admin")]);
+    renderRoute("/users", { as: "admin" });
+    const form = await screen.findByRole("region", { name: "Add a user" });
+    const field = within(form).getByLabelText("Initial password");
+
+    expect(field).toHaveAttribute("minLength", "12");
+    expect(field).toHaveAccessibleDescription(/At least 12 characters.*not a common password.*not made from the email/);
+  });
+
+  it("shows the server's reason when it refuses a password", async () => {
+    const fetchMock = stubApi({
+      [USERS]: () => jsonResponse({ items: [adminUser("admin")] }),
+      "POST /api/v1/admin/users": () =>
+        jsonResponse(
+          {
+            error: {
+              code: "weak_password",
+              message: "The password must not be made from the account's email address.",
+              details: [{ field: "password", location: "body", message: "The password must not be made from the account's email address.", type: "weak_password" }],
+            },
+          },
+          422,
+        ),
+    });
+    const { user } = renderRoute("/users", { as: "admin" });
+    const form = await screen.findByRole("region", { name: "Add a user" });
+
+    await user.type(within(form).getByLabelText("Email"), "pat.ops@example.com");
+    await user.type(within(form).getByLabelText("Initial password"), "PatOps2024!!");
+    await user.click(within(form).getByRole("button", { name: "Add user" }));
+
+    expect(await within(form).findByRole("alert")).toHaveTextContent("The password must not be made from the account's email address.");
+    expect(within(form).getByLabelText("Initial password")).toHaveAttribute("aria-invalid", "true");
+    expect(within(form).getByLabelText("Email")).not.toHaveAttribute("aria-invalid");
+    expect(requestsOf(fetchMock).some((request) => request.method === "POST")).toBe(true);
   });
 
   it("shows the API's message when the email is taken", async () => {
@@ -100,7 +139,7 @@ describe("users page", () => {
     const form = await screen.findByRole("region", { name: "Add a user" });
 
     await user.type(within(form).getByLabelText("Email"), "manager@example.com");
-    await user.type(within(form).getByLabelText("Initial password"), "password123");
+    await user.type(within(form).getByLabelText("Initial password"), "a fine password");
     await user.click(within(form).getByRole("button", { name: "Add user" }));
 
     expect(await within(form).findByRole("alert")).toHaveTextContent("An admin user with this email already exists.");

@@ -13,6 +13,7 @@ from fastapi.encoders import jsonable_encoder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.admin.models import AdminUser, AuditLog
+from app.core.emails import normalize_email
 from app.core.pagination import SortKey, next_cursor, page_query
 
 
@@ -64,19 +65,27 @@ async def record(
     ip: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditLog:
+    """Add an entry. ``actor_email`` (what someone typed, e.g. at a failed sign-in) is kept
+    only when it is a valid address; anything else may be a password typed into the wrong
+    field, so it is dropped and the entry says so (``details.actor_email_invalid``)."""
+    details = dict(details or {})
+    if actor is not None:
+        actor_email = actor.email
+    elif actor_email:
+        typed, actor_email = actor_email, normalize_email(actor_email, test_domains=True)
+        if actor_email is None and typed.strip():
+            details["actor_email_invalid"] = True
     entry = AuditLog(
         id=uuid.uuid4(),
         at=at,
         actor_id=actor.id if actor else None,
-        actor_email=(actor.email if actor else actor_email or None),
+        actor_email=actor_email or None,
         action=action,
         target_type=target_type,
         target_id=str(target_id) if target_id is not None else None,
         ip=ip,
-        details=jsonable_encoder(details or {}),
+        details=jsonable_encoder(details),
     )
-    if entry.actor_email is not None:
-        entry.actor_email = entry.actor_email[:254]
     session.add(entry)
     await session.flush()
     return entry

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Cookie, Depends, Query, Request, Response
+from fastapi import APIRouter, Cookie, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
@@ -25,9 +27,19 @@ from app.core.errors import (
     responses,
 )
 from app.core.ratelimit import LoginRateLimit, PublicRateLimit, get_rate_limiter
-from app.core.security import ClockDep
+from app.core.security import ClockDep, SleepDep, secret_key
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+
+@asynccontextmanager
+async def _signing_key_at_start_up(app: FastAPI) -> AsyncIterator[None]:
+    # Resolved (in development, made) when the app starts rather than at the first
+    # sign-in: a data directory that cannot hold the key, or a weak key in it, stops
+    # start-up with its message instead of failing a request.
+    secret_key(app.state.settings)
+    yield
+
+
+router = APIRouter(prefix="/auth", tags=["auth"], lifespan=_signing_key_at_start_up)
 
 REFRESH_COOKIE = "aurum_refresh"
 
@@ -104,17 +116,20 @@ def _rejected(request: Request, exc: service.AuthRejected, *, clear: bool = Fals
     responses=responses(Unauthorized, ValidationFailed, RateLimited),
 )
 async def login(
-    body: LoginRequest, request: Request, session: SessionDep, clock: ClockDep
+    body: LoginRequest, request: Request, session: SessionDep, clock: ClockDep, sleep: SleepDep
 ) -> JSONResponse:
     """Sign in with email and password.
 
     Returns an access token (valid `ACCESS_TOKEN_MINUTES`, default 15) and sets the
     refresh token as an HttpOnly, SameSite=Strict cookie on `/api/v1/auth`. Wrong email
     and wrong password answer the same 401 `invalid_credentials`. After
-    `LOGIN_MAX_FAILURES` (5) failures for one email within
-    `LOGIN_FAILURE_WINDOW_MINUTES` (15) the answer is 429 `too_many_failed_logins` with
-    `Retry-After`, whether or not the email has an account. Audited (`auth.login`,
-    `auth.login_failed`, `auth.login_locked`)."""
+    `LOGIN_MAX_FAILURES` (5) failures for one email from one client address within
+    `LOGIN_FAILURE_WINDOW_MINUTES` (15) that address gets 429 `too_many_failed_logins` with
+    `Retry-After`, whether or not the email has an account; other addresses are not
+    affected. After `LOGIN_SLOWDOWN_AFTER_FAILURES` (20) failures for one email from
+    anywhere, each attempt on it is answered a little later (up to
+    `LOGIN_SLOWDOWN_MAX_SECONDS`, 3 s); the right password still signs in. Audited
+    (`auth.login`, `auth.login_failed`, `auth.login_locked`)."""
     now = clock()
     try:
         issued = await service.login(
@@ -125,6 +140,7 @@ async def login(
             password=body.password,
             client=_client(request),
             now=now,
+            sleep=sleep,
         )
     except service.AuthRejected as exc:
         return _rejected(request, exc)
@@ -190,7 +206,7 @@ async def _optional_principal(
         return None
     try:
         return await authenticate(request, session, clock, credentials)
-    except Unauthorized:
+    except (Unauthorized, RateLimited):  # signing out answers 204 whatever the token
         return None
 
 

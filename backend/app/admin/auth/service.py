@@ -5,6 +5,13 @@ the family's current token; presenting a replaced token again means it leaked, s
 whole family is revoked. A session ends after ``SESSION_IDLE_MINUTES`` without activity
 or ``SESSION_MAX_HOURS`` after sign-in, whichever comes first.
 
+Failed sign-ins are counted twice, over ``LOGIN_FAILURE_WINDOW_MINUTES``: per account and
+client address (``LOGIN_MAX_FAILURES`` of them answer that address 429, and only that
+address), and per account from anywhere: past ``LOGIN_SLOWDOWN_AFTER_FAILURES`` every
+attempt on the account waits a little longer (``login_delay_seconds``), the right password
+included, but nobody can lock another person out. Both counters live in the rate limiter
+(Redis, or in process while Redis is down).
+
 Rejections that must leave a trace (a failed sign-in, a reused token) are raised as
 ``AuthRejected`` *after* the audit row and the revocation are flushed; the router turns
 them into error responses without rolling the transaction back.
@@ -12,6 +19,7 @@ them into error responses without rolling the transaction back.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from dataclasses import dataclass, field
@@ -23,10 +31,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.admin.audit.service import Action, record
 from app.admin.deps import Principal
 from app.admin.models import AdminUser, RefreshToken
-from app.admin.users.service import end_sessions, get_by_email, lookup_email
+from app.admin.users.service import (
+    end_sessions,
+    get_by_email,
+    lookup_email,
+    require_strong_password,
+)
 from app.core.config import Settings
-from app.core.ratelimit import RateLimiter
+from app.core.ratelimit import RateLimiter, WindowCount, address_identity
 from app.core.security import (
+    Sleep,
     create_access_token,
     hash_password_async,
     hash_token,
@@ -63,9 +77,38 @@ class IssuedSession:
     session_expires_at: datetime
 
 
-def _failures_key(email: str) -> str:
-    # Hashed: sign-in attempts never put an address into Redis keys.
-    return "login-failures:" + hashlib.sha256(lookup_email(email).encode()).hexdigest()[:32]
+def _digest(*parts: str) -> str:
+    # Hashed: sign-in attempts never put an email or IP address into Redis keys.
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _failures_key(email: str, ip: str) -> str:
+    """Failures on one account from one client (an IPv6 /64 counts as one)."""
+    return "login-failures:" + _digest(lookup_email(email), address_identity(ip))
+
+
+def _account_failures_key(email: str) -> str:
+    """Failures on one account from anywhere."""
+    return "login-failures-account:" + _digest(lookup_email(email))
+
+
+# The first delay once an account is being guessed at; each further failure doubles it.
+FIRST_DELAY_SECONDS = 0.25
+
+
+def login_delay_seconds(account_failures: int, *, after: int, max_seconds: float) -> float:
+    """How long an attempt on an account waits, given its recent failures from anywhere:
+    nothing below ``after``, then 0.25 s doubling with each failure, at most
+    ``max_seconds`` (a slowdown for guessers, a pause for the owner, never a lock)."""
+    if account_failures < after:
+        return 0.0
+    doublings = min(account_failures - after, 32)
+    return min(max_seconds, FIRST_DELAY_SECONDS * 2**doublings)
+
+
+def _retry_after(failures: WindowCount, window: float, now: datetime) -> str:
+    oldest = failures.oldest or now.timestamp()
+    return str(max(1, int(oldest + window - now.timestamp())))
 
 
 def _access_token(
@@ -118,6 +161,18 @@ async def revoke_family(
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+async def _count_failure(
+    limiter: RateLimiter, settings: Settings, email: str, ip: str, now: datetime
+) -> None:
+    window = settings.login_failure_window_minutes * 60
+    await limiter.add_event(
+        _failures_key(email, ip), window, now=now.timestamp(), keep=settings.login_max_failures
+    )
+    # Enough to reach the longest delay; older failures change nothing.
+    keep = settings.login_slowdown_after_failures + 32
+    await limiter.add_event(_account_failures_key(email), window, now=now.timestamp(), keep=keep)
+
+
 async def login(
     session: AsyncSession,
     limiter: RateLimiter,
@@ -127,28 +182,44 @@ async def login(
     password: str,
     client: Client,
     now: datetime,
+    sleep: Sleep = asyncio.sleep,
 ) -> IssuedSession:
     email = lookup_email(email)
     window = settings.login_failure_window_minutes * 60
-    key = _failures_key(email)
+    key = _failures_key(email, client.ip)
     failures = await limiter.count_events(key, window, now=now.timestamp())
     if failures.count >= settings.login_max_failures:
-        retry_after = max(1, int((failures.oldest or now.timestamp()) + window - now.timestamp()))
         await record(session, action=Action.LOGIN_LOCKED, at=now, actor_email=email, ip=client.ip)
         # The same answer whether or not the address has an account.
         raise AuthRejected(
             429,
             "too_many_failed_logins",
-            "Too many failed sign-ins for this email; try again later.",
-            {"Retry-After": str(retry_after)},
+            "Too many failed sign-ins for this email from this address; try again later.",
+            {"Retry-After": _retry_after(failures, window, now)},
         )
+
+    # Before any database work: a waiting attempt holds no connection.
+    account_key = _account_failures_key(email)
+    account_failures = await limiter.count_events(account_key, window, now=now.timestamp())
+    delay = login_delay_seconds(
+        account_failures.count,
+        after=settings.login_slowdown_after_failures,
+        max_seconds=settings.login_slowdown_max_seconds,
+    )
+    if delay > 0:
+        await sleep(delay)
 
     user = await get_by_email(session, email)
     matches, upgraded_hash = await verify_password_async(
         password, user.password_hash if user else None
     )
     if not matches or user is None or not user.is_active:
-        await limiter.add_event(key, window, now=now.timestamp(), keep=settings.login_max_failures)
+        await _count_failure(limiter, settings, email, client.ip, now)
+        details: dict[str, object] = {
+            "reason": "inactive" if matches and user else "bad_credentials"
+        }
+        if delay > 0:
+            details["delayed_seconds"] = delay
         await record(
             session,
             action=Action.LOGIN_FAILED,
@@ -156,10 +227,12 @@ async def login(
             actor=user,
             actor_email=email,
             ip=client.ip,
-            details={"reason": "inactive" if matches and user else "bad_credentials"},
+            details=details,
         )
         raise AuthRejected(401, "invalid_credentials", INVALID_CREDENTIALS)
 
+    # This client proved the password; failures from elsewhere keep slowing the account
+    # until they age out of the window.
     await limiter.clear(key)
     if upgraded_hash:
         user.password_hash = upgraded_hash  # bcrypt (or weaker Argon2) -> current Argon2
@@ -331,19 +404,19 @@ async def change_password(
     too), so a thief holding one of them is out."""
     user, now = principal.user, principal.now
     window = settings.login_failure_window_minutes * 60
-    key = _failures_key(user.email)
-    failures = await limiter.count_events(key, window, now=now.timestamp())
+    failures = await limiter.count_events(
+        _failures_key(user.email, principal.ip), window, now=now.timestamp()
+    )
     if failures.count >= settings.login_max_failures:
-        retry_after = max(1, int((failures.oldest or now.timestamp()) + window - now.timestamp()))
         raise AuthRejected(
             429,
             "too_many_failed_logins",
             "Too many wrong passwords; try again later.",
-            {"Retry-After": str(retry_after)},
+            {"Retry-After": _retry_after(failures, window, now)},
         )
     matches, _ = await verify_password_async(current_password, user.password_hash)
     if not matches:
-        await limiter.add_event(key, window, now=now.timestamp(), keep=settings.login_max_failures)
+        await _count_failure(limiter, settings, user.email, principal.ip, now)
         await record(
             session,
             action=Action.LOGIN_FAILED,
@@ -353,6 +426,7 @@ async def change_password(
             details={"reason": "wrong_current_password"},
         )
         raise AuthRejected(422, "wrong_password", "The current password is incorrect.")
+    await require_strong_password(new_password, email=user.email, field="new_password")
     user.password_hash = await hash_password_async(new_password)
     user.updated_at = now
     await end_sessions(session, user, now=now, reason="password_changed")

@@ -9,21 +9,11 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.admin.deps import Role
-from app.core.emails import normalize_email
-from app.core.security import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from app.core.emails import normalize_staff_email
+from app.core.security import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE
 
-
-def _admin_email(value: str) -> str:
-    """A syntactically valid address (no DNS lookups), stored lower-case."""
-    normalized = normalize_email(value, test_domains=True)
-    if normalized is None:
-        raise ValueError("enter a valid email address, like name@example.com")
-    return normalized
-
-
-AdminEmail = Annotated[str, Field(max_length=254), AfterValidator(_admin_email)]
-
-PASSWORD_RULE = f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, used exactly as given."
+# A syntactically valid address (no DNS lookups), plain ASCII after NFKC, stored lower-case.
+AdminEmail = Annotated[str, Field(max_length=254), AfterValidator(normalize_staff_email)]
 
 
 class AdminUserOut(BaseModel):

@@ -9,9 +9,12 @@ export type AdminUser = components["schemas"]["AdminUserOut"];
 export type AdminUserCreate = components["schemas"]["AdminUserCreate"];
 export type AdminUserUpdate = components["schemas"]["AdminUserUpdate"];
 
-/** The API's password rule (`PASSWORD_MIN_LENGTH`..`PASSWORD_MAX_LENGTH`). */
-export const PASSWORD_MIN = 8;
+/** The API's password rule (`PASSWORD_MIN_LENGTH`..`PASSWORD_MAX_LENGTH` in the backend's
+ * `core/security.py`); the API also refuses common passwords and ones made from the email or
+ * the product's name, and says why. */
+export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 128;
+export const PASSWORD_RULE = `At least ${String(PASSWORD_MIN)} characters (at most ${String(PASSWORD_MAX)}); not a common password and not made from the email or the product's name.`;
 
 export const USER_STATUSES = ["active", "disabled"] as const;
 

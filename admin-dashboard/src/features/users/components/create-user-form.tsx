@@ -7,21 +7,23 @@ import { Button } from "@/components/ui/button";
 import { FieldHint, Input, Label, Select } from "@/components/ui/field";
 import { isRole, ROLE_LABELS, ROLES, type Role } from "@/features/auth/roles";
 
-import { createUser, PASSWORD_MAX, PASSWORD_MIN, userKeys, type AdminUserCreate } from "../api/users";
+import { createUser, PASSWORD_MAX, PASSWORD_MIN, PASSWORD_RULE, userKeys, type AdminUserCreate } from "../api/users";
 
-/** The API's 422 details name the fields; say what to fix in words. */
-function createErrorMessage(error: Error): string {
-  if (error instanceof ApiError && error.status === 422 && Array.isArray(error.details)) {
-    const details: unknown[] = error.details;
-    const fields = details
-      .map((detail): unknown =>
-        typeof detail === "object" && detail !== null && "loc" in detail && Array.isArray(detail.loc) ? (detail.loc as unknown[]).at(-1) : undefined,
-      )
-      .filter((field): field is string => typeof field === "string");
-    if (fields.includes("email")) return "Enter a valid email address.";
-    if (fields.includes("password")) return `The password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`;
-  }
-  return describeError(error);
+/** The fields a refusal names (the API's 422 details carry `field`), to mark them invalid. */
+function refusedFields(error: Error | null): string[] {
+  if (!(error instanceof ApiError) || error.status !== 422 || !Array.isArray(error.details)) return [];
+  const details: unknown[] = error.details;
+  return details
+    .map((detail): unknown => (typeof detail === "object" && detail !== null && "field" in detail ? detail.field : undefined))
+    .filter((field): field is string => typeof field === "string");
+}
+
+/** The same length check as the API's; the rest of the rule (common or account-derived
+ * passwords) only the API judges, and its message is shown as it says it. */
+function passwordLengthProblem(password: string): string | null {
+  if (password.length < PASSWORD_MIN) return `The password needs at least ${String(PASSWORD_MIN)} characters.`;
+  if (password.length > PASSWORD_MAX) return `The password may have at most ${String(PASSWORD_MAX)} characters.`;
+  return null;
 }
 
 export function CreateUserForm() {
@@ -44,15 +46,15 @@ export function CreateUserForm() {
 
   function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
-      setProblem(`The password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`);
-      return;
-    }
-    setProblem(null);
+    const lengthProblem = passwordLengthProblem(password);
+    setProblem(lengthProblem);
+    if (lengthProblem) return;
     create.mutate({ email: email.trim(), role, password });
   }
 
-  const error = problem ?? (create.error ? createErrorMessage(create.error) : null);
+  const error = problem ?? (create.error ? describeError(create.error) : null);
+  const refused = refusedFields(create.error);
+  const passwordInvalid = problem !== null || refused.includes("password");
   return (
     <form onSubmit={submit} className="space-y-4" aria-describedby={`${id}-result`}>
       <div className="grid gap-4 md:grid-cols-3">
@@ -64,6 +66,7 @@ export function CreateUserForm() {
             required
             maxLength={254}
             autoComplete="off"
+            aria-invalid={refused.includes("email") || undefined}
             value={email}
             onChange={(event) => {
               setEmail(event.target.value);
@@ -96,14 +99,14 @@ export function CreateUserForm() {
             maxLength={PASSWORD_MAX}
             autoComplete="new-password"
             aria-describedby={`${id}-password-hint`}
-            aria-invalid={problem !== null || undefined}
+            aria-invalid={passwordInvalid || undefined}
             value={password}
             onChange={(event) => {
               setPassword(event.target.value);
             }}
           />
           <FieldHint id={`${id}-password-hint`}>
-            {PASSWORD_MIN} to {PASSWORD_MAX} characters. Share it with them privately.
+            {PASSWORD_RULE} Share it with them privately.
           </FieldHint>
         </div>
       </div>
