@@ -90,6 +90,14 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/admin/conversations"): Rule("analyst", 200),
     ("GET", "/api/v1/admin/conversations/{conversation_id}"): Rule("analyst", 200),
+    # Webhooks: unknown deliveries and endpoints are 404 once past the role check.
+    ("GET", "/api/v1/admin/webhook-deliveries"): Rule("analyst", 200),
+    ("POST", "/api/v1/admin/webhook-deliveries/{delivery_id}/redeliver"): Rule("manager", 404),
+    ("GET", "/api/v1/admin/webhook-endpoints"): Rule("analyst", 200),
+    ("POST", "/api/v1/admin/webhook-endpoints/{endpoint_id}/replay"): Rule(
+        "manager", 404, body=lambda c: {"since": "2026-11-01T00:00:00+00:00"}
+    ),
+    ("POST", "/api/v1/admin/webhook-endpoints/{endpoint_id}/enable"): Rule("manager", 404),
     ("GET", "/api/v1/admin/users"): Rule("admin", 200),
     ("POST", "/api/v1/admin/users"): Rule("admin", 201, body=_new_user),
     ("GET", "/api/v1/admin/users/{user_id}"): Rule("admin", 200),
@@ -191,7 +199,15 @@ async def test_authorization_matrix(
     # A second admin, so demoting or disabling one never trips the last-admin rule.
     await make_user("admin")
     context = {"email": target.email, "lead_email": lead.email}
-    url = path.format(lead_id=lead.id, conversation_id=chat.id, user_id=target.id)
+    url = path.format_map(
+        {
+            "lead_id": lead.id,
+            "conversation_id": chat.id,
+            "user_id": target.id,
+            "delivery_id": "msg_" + "0" * 32,
+            "endpoint_id": uuid.uuid4(),
+        }
+    )
     headers = await _headers_for(identity, app, db_session, make_user)
 
     kwargs: dict[str, Any] = {"headers": headers, "params": rule.params}
