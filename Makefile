@@ -132,6 +132,10 @@ bench-distribution: $(VENV)/.installed-dev ## Selling: 10,000 leads, 2 API insta
 bench-webhooks: $(VENV)/.installed-dev ## Webhooks: deliveries per second with 2 workers, sale to first attempt p50/p99 (BENCH_DATABASE_URL)
 	cd backend && venv/bin/python -m benchmarks.webhook_bench $(BENCH_ARGS)
 
+.PHONY: outage-run
+outage-run: $(VENV)/.installed-dev ## Two API instances + a worker through Redis and PostgreSQL outages: acknowledged leads lost and duplicated (must be 0)
+	cd backend && venv/bin/python -m benchmarks.outage_run $(BENCH_ARGS)
+
 # ---------------------------------------------------------------- housekeeping
 .PHONY: constraints
 constraints: $(VENV)/.installed-dev ## Re-pin backend/constraints.txt from the installed venv (after changing dependencies), then requirements.txt
