@@ -21,6 +21,10 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}", "scripts/**/*.test.mjs"],
     restoreMocks: true,
     unstubGlobals: true,
+    // A test waits on several findBy*/waitFor (each up to 10 s, see src/test/setup.ts): the
+    // 5 s default would fail slow-but-correct tests on a loaded machine.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     // Pinned so tests never depend on a developer's .env (and prove the values are read, not defaulted).
     env: {
       VITE_API_URL: "http://api.test",

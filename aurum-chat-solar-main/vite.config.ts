@@ -42,6 +42,10 @@ export default defineConfig(({ mode }) => {
       css: false,
       restoreMocks: true,
       unstubGlobals: true,
+      // A test waits on several findBy*/waitFor (each up to 10 s, see src/test/setup.ts):
+      // the 5 s default would fail slow-but-correct tests on a loaded machine.
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
     },
   };
 });

@@ -48,13 +48,16 @@ backend/venv/bin/aurum serve --all --host 127.0.0.1 --port "$API_PORT" \
   --public-port "$PUBLIC_PORT" --admin-port "$ADMIN_PORT" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 
-for _ in $(seq 1 100); do
-  if curl -fsS "$API_URL/health" >/dev/null 2>&1 \
-    && curl -fsS "http://127.0.0.1:$PUBLIC_PORT/health" >/dev/null 2>&1 \
-    && curl -fsS "http://127.0.0.1:$ADMIN_PORT/health" >/dev/null 2>&1; then
-    break
-  fi
+# Poll until all three answer; a loaded machine may take a while, so give up only after
+# two minutes (and then say so, rather than running the tests against nothing).
+deadline=$((SECONDS + 120))
+until curl -fsS "$API_URL/health" >/dev/null 2>&1 \
+  && curl -fsS "http://127.0.0.1:$PUBLIC_PORT/health" >/dev/null 2>&1 \
+  && curl -fsS "http://127.0.0.1:$ADMIN_PORT/health" >/dev/null 2>&1; do
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then cat "$WORK/server.log" >&2; echo "the platform did not start" >&2; exit 1; fi
+  if (( SECONDS > deadline )); then
+    tail -60 "$WORK/server.log" >&2; echo "the platform did not answer /health within 120 s" >&2; exit 1
+  fi
   sleep 0.2
 done
 

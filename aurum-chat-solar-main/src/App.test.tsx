@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import { OPENING } from './test/fixtures';
@@ -51,7 +51,10 @@ describe('App routes', () => {
       await screen.findByRole('heading', { level: 1, name: 'Get solar quotes for your home' }),
     ).toBeInTheDocument();
     expect(history.at(-1)).toBe('/get-quote');
-    expect(document.title).toMatch(/^Get solar quotes · /);
+    // The title is set by an effect, which may run after the heading is on screen.
+    await waitFor(() => {
+      expect(document.title).toMatch(/^Get solar quotes · /);
+    });
     expect(headerLink).toHaveAttribute('aria-current', 'page');
   });
 
@@ -63,7 +66,9 @@ describe('App routes', () => {
     ).toBeInTheDocument();
     expect(screen.getByRole('banner')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Go to the home page' })).toHaveAttribute('href', '/');
-    expect(document.title).toMatch(/^Page not found · /);
+    await waitFor(() => {
+      expect(document.title).toMatch(/^Page not found · /);
+    });
     expect(
       screen.queryByRole('heading', { name: 'Find out what solar would save you' }),
     ).not.toBeInTheDocument();

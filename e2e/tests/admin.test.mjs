@@ -302,6 +302,9 @@ describe("admin", () => {
 
     const table = page.getByRole("table", { name: /Audit log entries/ });
     const rows = table.locator("tbody tr");
+    // The unfiltered entries stay on screen until the filtered ones arrive: wait until no
+    // other action is listed, however long the API takes.
+    await table.locator("tbody tr td:nth-child(3)").filter({ hasNotText: "lead.update" }).first().waitFor({ state: "detached" });
     await rows.first().getByText(emailOf("manager")).waitFor();
     assert.deepEqual([...new Set(await table.locator("tbody tr td:nth-child(3)").allTextContents())], ["lead.update"]);
     await rows.first().getByText("Show").click();

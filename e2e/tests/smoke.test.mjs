@@ -46,7 +46,7 @@ for (const { name, baseUrl, ready, notFound } of [
       await page.getByRole("banner").first().waitFor();
       await page.getByRole("main").waitFor();
       assert.match(await page.title(), /Aurum/);
-      await ready(page).waitFor({ timeout: 10_000 });
+      await ready(page).waitFor();
       assert.deepEqual(problems, []);
       await context.close();
     });

@@ -2,9 +2,11 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { afterEach, beforeEach, vi } from 'vitest';
 
-// findBy*/waitFor give up after 5 s instead of 1 s: a lazy route's first import can take
-// longer than a second on a busy 2-core CI machine.
-configure({ asyncUtilTimeout: 5000 });
+// findBy*/waitFor keep polling for up to 10 s (Testing Library's default is 1 s): on a busy
+// 2-core machine a lazy route's first import and render can take seconds, and a wait that
+// gives up too early fails a test for nothing. A test that really fails only reports later.
+// Keep `testTimeout` in vite.config.ts well above this.
+configure({ asyncUtilTimeout: 10_000 });
 
 /**
  * Tests never reach a real server. Any `fetch` a test did not stub is recorded and fails

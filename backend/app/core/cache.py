@@ -3,7 +3,9 @@
 With ``REDIS_URL`` the API talks to Redis through redis-py's asyncio client; without it
 everything lives in process. When Redis stops answering at run time, ``ResilientStore``
 serves from its in-process fallback, logs the event once, and probes Redis again every
-``REDIS_RETRY_SECONDS``; the first successful probe switches back and logs that too.
+``REDIS_RETRY_SECONDS``; the first successful probe switches back and logs that too. A
+pooled connection that a Redis restart left dead is replaced on the spot and is no
+outage (``redis_client``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("aurum.cache")
@@ -48,6 +53,30 @@ class KeyValueStore(Protocol):
     async def ping(self) -> None: ...
 
     async def close(self) -> None: ...
+
+
+def redis_client(url: str, *, timeout_seconds: float, **options: Any) -> aioredis.Redis:
+    """A Redis client whose pool replaces a dead connection instead of failing with it.
+
+    A Redis restart closes every connection the pool holds, and redis-py 8 hands them
+    out again unchecked (its liveness check is skipped while maintenance notifications
+    are on "auto", the default). ``from_url`` retries nothing, so each one failed one
+    command ("Connection closed by server") and each failure sent the limiter or the
+    store back to the in-process fallback for another ``REDIS_RETRY_SECONDS``: with ten
+    pooled connections, limits stayed per instance for most of a minute after Redis was
+    back. One immediate retry on a connection error reconnects and sends the command
+    again. While Redis is really down the reconnect is refused at once, so an outage
+    costs what it did; timeouts are not retried, so a Redis that does not answer costs
+    one timeout, not two. A command the server dropped after running it may run twice:
+    one extra count on a counter or a rate limit, which is the price of not flapping.
+    """
+    return aioredis.Redis.from_url(
+        url,
+        socket_timeout=timeout_seconds,
+        socket_connect_timeout=timeout_seconds,
+        retry=Retry(NoBackoff(), retries=1, supported_errors=(RedisConnectionError,)),
+        **options,
+    )
 
 
 def _as_bytes(value: bytes | str) -> bytes:
@@ -145,12 +174,7 @@ class RedisStore:
     name = "redis"
 
     def __init__(self, url: str, *, timeout_seconds: float = 0.5, prefix: str = "aurum:"):
-        self._client = aioredis.Redis.from_url(
-            url,
-            socket_timeout=timeout_seconds,
-            socket_connect_timeout=timeout_seconds,
-            health_check_interval=30,
-        )
+        self._client = redis_client(url, timeout_seconds=timeout_seconds, health_check_interval=30)
         self._url = url
         self._prefix = prefix
 

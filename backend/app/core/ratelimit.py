@@ -7,7 +7,9 @@ decision is one atomic Lua script, so every API instance shares the same counter
 
 When Redis stops answering, decisions fall back to in-process counters (limits then
 hold per instance), the event is logged once, and Redis is probed again every
-``REDIS_RETRY_SECONDS``; a rate limiter never turns an outage into a 500.
+``REDIS_RETRY_SECONDS``; a rate limiter never turns an outage into a 500. Once Redis
+answers again the limits are shared again for good: connections a restart left dead are
+replaced without a fallback (``core.cache.redis_client``).
 
 Time comes from the caller (the app's clock, see ``core.security.get_clock``), so tests
 move time instead of waiting.
@@ -30,11 +32,11 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Protocol, TypeVar
 
-import redis.asyncio as aioredis
 from fastapi import Depends, Request
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.cache import redis_client
 from app.core.clientip import client_ip
 from app.core.config import Settings
 from app.core.errors import RateLimited
@@ -228,9 +230,7 @@ class RedisLimiter:
     name = "redis"
 
     def __init__(self, url: str, *, timeout_seconds: float = 0.5, prefix: str = "aurum:rl:"):
-        self._client = aioredis.Redis.from_url(
-            url, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds
-        )
+        self._client = redis_client(url, timeout_seconds=timeout_seconds)
         self._prefix = prefix
         self._gcra = self._client.register_script(_GCRA_LUA)
         self._window = self._client.register_script(_WINDOW_LUA)

@@ -143,7 +143,7 @@ describe("lead detail", () => {
     await user.type(within(manage).getByLabelText("Internal notes"), "Prefers email.");
     await user.click(within(manage).getByRole("button", { name: "Save notes" }));
 
-    expect(within(manage).getByRole("button", { name: "Saving…" })).toBeDisabled();
+    expect(await within(manage).findByRole("button", { name: "Saving…" })).toBeDisabled();
     await waitFor(() => {
       expect(patches).toEqual([{ notes: "Prefers email." }]);
     });

@@ -142,6 +142,9 @@ describe('the advisor chat on the home page', () => {
     expect(composer).toHaveAttribute('readonly');
     expect(screen.getByText('The advisor is replying…')).toBeInTheDocument();
 
+    await waitFor(() => {
+      expect(fetchMock).toHaveBeenCalledTimes(2);
+    });
     const request = fetchMock.mock.calls[1]?.[0];
     expect(request?.headers.get('Accept')).toBe('text/event-stream');
     expect(request?.headers.get('X-Conversation-Token')).toBe(CONVERSATION_TOKEN);
@@ -167,7 +170,9 @@ describe('the advisor chat on the home page', () => {
     });
     expect(within(conversation()).getAllByText('Do you own the home, or rent it?')).toHaveLength(1);
     expect(composer).not.toHaveAttribute('readonly');
-    expect(composer).toHaveFocus();
+    await waitFor(() => {
+      expect(composer).toHaveFocus();
+    });
     expect(screen.getByRole('button', { name: 'I own it' })).toBeInTheDocument();
   });
 
@@ -207,7 +212,10 @@ describe('the advisor chat on the home page', () => {
         .map((button) => button.textContent),
     ).toEqual(['$100-$200', '$200-$300']);
     expect(screen.queryByRole('button', { name: 'I own it' })).not.toBeInTheDocument();
-    expect(await findComposer()).toHaveFocus();
+    const composer = await findComposer();
+    await waitFor(() => {
+      expect(composer).toHaveFocus();
+    });
   });
 
   it('shows the estimate card when the conversation has an estimate', async () => {
@@ -310,7 +318,10 @@ describe('the advisor chat on the home page', () => {
 
     await user.type(await findComposer(), 'no thanks{Enter}');
 
-    expect(await screen.findByRole('heading', { name: 'This chat has ended' })).toHaveFocus();
+    const ended = await screen.findByRole('heading', { name: 'This chat has ended' });
+    await waitFor(() => {
+      expect(ended).toHaveFocus();
+    });
     expect(screen.getByText(/nothing has been passed to any installer/i)).toBeInTheDocument();
   });
 
@@ -384,7 +395,9 @@ describe('the advisor chat on the home page', () => {
     expect(await findInChat(GREETING)).toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     expect(composer).toHaveValue('We pay about $200 a month');
-    expect(composer).toHaveFocus();
+    await waitFor(() => {
+      expect(composer).toHaveFocus();
+    });
   });
 
   it('puts an unanswered message back in the box and sends it once on retry', async () => {
@@ -413,7 +426,9 @@ describe('the advisor chat on the home page', () => {
 
     expect(await screen.findByRole('alert')).toHaveTextContent(/could not reach aurum solar/i);
     expect(composer).toHaveValue('85004');
-    expect(composer).toHaveFocus();
+    await waitFor(() => {
+      expect(composer).toHaveFocus();
+    });
     expect(screen.getByText('Offline')).toBeInTheDocument();
 
     apiIsUp = true;

@@ -285,7 +285,10 @@ describe('the lead form at /get-quote', () => {
       level: 1,
       name: 'Thank you, Jane: your request is in',
     });
-    expect(heading).toHaveFocus();
+    // Focus moves in an effect, which may run after the heading is on screen.
+    await waitFor(() => {
+      expect(heading).toHaveFocus();
+    });
     expect(screen.getByRole('heading', { name: 'What happens next' })).toBeVisible();
     const card = screen.getByRole('article', { name: 'Your solar estimate' });
     expect(within(card).getByText('10.75 kW')).toBeInTheDocument();
@@ -315,7 +318,10 @@ describe('the lead form at /get-quote', () => {
 
     await user.click(submitButton());
 
-    expect(await screen.findByRole('heading', { level: 1, name: 'Thanks, Jane' })).toHaveFocus();
+    const heading = await screen.findByRole('heading', { level: 1, name: 'Thanks, Jane' });
+    await waitFor(() => {
+      expect(heading).toHaveFocus();
+    });
     expect(screen.getByText(/nobody will call you/)).toBeInTheDocument();
     expect(screen.getByText(/property owner’s say-so/)).toBeInTheDocument();
     expect(screen.queryByRole('article', { name: 'Your solar estimate' })).not.toBeInTheDocument();
