@@ -14,9 +14,11 @@ from app.core.security import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 
 def _admin_email(value: str) -> str:
-    """A syntactically valid address (no DNS lookups), stored lower-case."""
+    """A syntactically valid address (no DNS lookups), stored lower-case. Plain ASCII
+    only: ``jane@`` typed with a Cyrillic "a" is another account that looks the same in
+    the users table and the audit log."""
     normalized = normalize_email(value, test_domains=True)
-    if normalized is None:
+    if normalized is None or not normalized.isascii():
         raise ValueError("enter a valid email address, like name@example.com")
     return normalized
 
