@@ -73,14 +73,16 @@ async def audit_entries(
     )
 
 
-async def selling_records(app: FastAPI, session: AsyncSession, lead: Lead) -> dict[str, uuid.UUID]:
+async def selling_records(
+    app: FastAPI, session: AsyncSession, lead: Lead, *, note: str | None = None
+) -> dict[str, uuid.UUID]:
     """A partner that bought ``lead``, one of its API keys and its pending return of the
-    lead: the ids the staff routes of selling take."""
+    lead (with ``note``): the ids the staff routes of selling take."""
     await only_these_partners_buy(session)
     partner = await make_partner(session)
     (sale,) = await sell(session, lead.id, app.state.settings)
     issued = await service.issue_key(
         session, partner.id, name="prod", scopes=["leads:read"], who=CLI
     )
-    claim = await file_return(session, app.state.settings, sale)
+    claim = await file_return(session, app.state.settings, sale, **({"note": note} if note else {}))
     return {"partner_id": partner.id, "key_id": issued.key.id, "return_id": claim.id}
