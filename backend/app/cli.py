@@ -536,17 +536,21 @@ def _csv_option(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()  # "²" is a digit to Python, not to int()
+
+
 def _tier_prices(text: str | None, option: str) -> dict[str, int]:
     """``12000`` (every tier) or ``A=15000,B=9000,C=5000``, in cents."""
     if text is None:
         return {}
-    if text.strip().isdigit():
+    if _digits(text.strip()):
         return dict.fromkeys(("A", "B", "C"), int(text.strip()))
     prices: dict[str, int] = {}
     for part in _csv_option(text):
         tier, sep, cents = part.partition("=")
         tier = tier.strip().upper()
-        if not sep or tier not in ("A", "B", "C") or not cents.strip().isdigit():
+        if not sep or tier not in ("A", "B", "C") or not _digits(cents.strip()):
             _fail(
                 f"{option} is cents for every tier (12000) or per tier "
                 f"(A=15000,B=9000,C=5000), not {text!r}."

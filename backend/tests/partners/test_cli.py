@@ -66,6 +66,7 @@ def when(value: str) -> datetime:
         (["--name", "X", "--states", ""], "--states names at least one state"),
         (["--name", "X", "--states", "AZ", "--timezone", "Mars/Base"], "not a time zone"),
         (["--name", "X", "--states", "AZ", "--exclusive-price-cents", "A=ten"], "per tier"),
+        (["--name", "X", "--states", "AZ", "--exclusive-price-cents", "\u00b2"], "per tier"),
         (["--name", "X", "--states", "AZ", "--shared-price-cents", "99999999"], "prices"),
         (["--name", "X", "--states", "AZ", "--contact-email", "nope"], "valid email"),
         (["--name", "Sun\u0430ise", "--states", "AZ"], "alphabets"),
