@@ -1,4 +1,5 @@
-"""`aurum`: the operator's command line (migrations, serving, OpenAPI export)."""
+"""`aurum`: the operator's command line (migrations, serving, OpenAPI export, users,
+partners)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import json
 import os
 import signal
 import sys
+import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -600,6 +603,449 @@ def restore(
     )
     command.upgrade(_alembic_config(), "head")
     typer.echo("Database is up to date.")
+
+
+# ---------------------------------------------------------------- partners
+
+partner_cli = typer.Typer(
+    help="Partners (installers who buy leads): accounts, API keys, balance. Every change "
+    "is audited like the admin API's. Exit code 2: invalid input; 1: no such partner or "
+    "key, or a change the current state does not allow.",
+    no_args_is_help=True,
+)
+cli.add_typer(partner_cli, name="partner")
+partner_key_cli = typer.Typer(help="A partner's keys for the B2B API.", no_args_is_help=True)
+partner_cli.add_typer(partner_key_cli, name="key")
+
+PartnerId = Annotated[uuid.UUID, typer.Argument(help="The partner's id (aurum partner list).")]
+KeyId = Annotated[uuid.UUID, typer.Argument(help="The key's id (aurum partner show ID).")]
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _validated(model: Any, data: dict[str, Any]) -> Any:
+    """``data`` checked by the admin API's own request model, or exit 2 saying what to fix."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "input"
+            problems.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
+        _fail("Invalid input:\n  " + "\n  ".join(problems))
+
+
+def _as_operator(work: Callable[[Any, Any], Awaitable[Any]]) -> Any:
+    """Run ``work(session, who)`` in one transaction as the command line (audited with
+    via=cli). Domain errors become messages: 422s exit 2, 404s and 409s exit 1."""
+    from app.core.errors import AppError, ValidationFailed
+
+    async def _run() -> Any:
+        from app.core.config import get_settings
+        from app.core.db import Database, utcnow
+        from app.partners.service import Who
+
+        database = Database(get_settings())
+        try:
+            async with database.transaction() as session:
+                return await work(session, Who(via="cli", at=utcnow()))
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(_run())
+    except ValidationFailed as exc:
+        _fail(exc.message, 2)
+    except AppError as exc:
+        _fail(exc.message, 1)
+
+
+def _dollars(cents: int | None) -> str:
+    if cents is None:
+        return "-"
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${abs(cents) // 100:,}.{abs(cents) % 100:02d}"
+
+
+def _csv_option(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()  # "²" is a digit to Python, not to int()
+
+
+def _tier_prices(text: str | None, option: str) -> dict[str, int]:
+    """``12000`` (every tier) or ``A=15000,B=9000,C=5000``, in cents."""
+    if text is None:
+        return {}
+    if _digits(text.strip()):
+        return dict.fromkeys(("A", "B", "C"), int(text.strip()))
+    prices: dict[str, int] = {}
+    for part in _csv_option(text):
+        tier, sep, cents = part.partition("=")
+        tier = tier.strip().upper()
+        if not sep or tier not in ("A", "B", "C") or not _digits(cents.strip()):
+            _fail(
+                f"{option} is cents for every tier (12000) or per tier "
+                f"(A=15000,B=9000,C=5000), not {text!r}."
+            )
+        prices[tier] = int(cents.strip())
+    return prices
+
+
+@partner_cli.command("create")
+def partner_create(
+    name: Annotated[str, typer.Option("--name", help="The installer's name.")],
+    states: Annotated[str, typer.Option("--states", help="Where it buys: AZ,CA,...")],
+    exclusive_price_cents: Annotated[
+        str | None,
+        typer.Option(help="Price of an exclusive lead: 12000 (every tier) or A=15000,B=9000."),
+    ] = None,
+    shared_price_cents: Annotated[
+        str | None, typer.Option(help="Price of a shared lead, the same way.")
+    ] = None,
+    zip_prefixes: Annotated[
+        str | None, typer.Option(help="Also these ZIP prefixes: 850,852.")
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="Its time zone; caps reset at its midnight.")
+    ] = None,
+    daily_cap: Annotated[int | None, typer.Option(help="Most leads a day.")] = None,
+    weekly_cap: Annotated[int | None, typer.Option(help="Most leads a week.")] = None,
+    monthly_cap: Annotated[int | None, typer.Option(help="Most leads a month.")] = None,
+    monthly_spend_cap_cents: Annotated[
+        int | None, typer.Option(help="Most spend a month, in cents.")
+    ] = None,
+    contact_name: Annotated[str | None, typer.Option(help="Who to talk to.")] = None,
+    contact_email: Annotated[str | None, typer.Option(help="Their email.")] = None,
+    contact_phone: Annotated[str | None, typer.Option(help="Their US phone.")] = None,
+    billing: Annotated[
+        str | None, typer.Option(help="prepaid (default: never below zero) or credit.")
+    ] = None,
+    credit_limit_cents: Annotated[
+        int | None, typer.Option(help="With credit billing: how far below zero.")
+    ] = None,
+) -> None:
+    """Add a partner, active with a zero balance (top it up before it can buy)."""
+    from app.partners.admin_schemas import PartnerCreate
+
+    exclusive = _tier_prices(exclusive_price_cents, "--exclusive-price-cents")
+    shared = _tier_prices(shared_price_cents, "--shared-price-cents")
+    fields: dict[str, Any] = {
+        "name": name,
+        "service_area": {"states": _csv_option(states), "zip_prefixes": _csv_option(zip_prefixes)},
+        "prices": {t: {"exclusive": exclusive.get(t), "shared": shared.get(t)} for t in "ABC"},
+        "caps": {
+            "day": daily_cap,
+            "week": weekly_cap,
+            "month": monthly_cap,
+            "month_spend_cents": monthly_spend_cap_cents,
+        },
+    }
+    optional = {
+        "timezone": timezone,
+        "contact_name": contact_name,
+        "contact_email": contact_email,
+        "contact_phone": contact_phone,
+        "billing_mode": billing,
+        "credit_limit_cents": credit_limit_cents,
+    }
+    fields.update({k: v for k, v in optional.items() if v is not None})
+    if not fields["service_area"]["states"]:
+        _fail("--states names at least one state, e.g. --states AZ,CA.")
+    body = _validated(PartnerCreate, fields)
+
+    async def create(session: Any, who: Any) -> Any:
+        from app.partners import queries, service
+
+        partner = await service.create_partner(session, body.model_dump(exclude_unset=True), who)
+        return await queries.partner_detail(session, partner.id, who.at)
+
+    partner = _as_operator(create)
+    typer.echo(f"Created partner {partner.name} ({partner.status}): {partner.id}")
+    if not (exclusive or shared):
+        typer.echo("It has no prices yet, so it buys nothing until you set them.")
+    if partner.billing_mode == "prepaid":
+        typer.echo(
+            f"Top it up before it can buy: aurum partner topup {partner.id} --amount-cents N"
+        )
+
+
+@partner_cli.command("list")
+def partner_list(
+    status: Annotated[
+        str | None, typer.Option(help="Only active, paused or suspended partners.")
+    ] = None,
+) -> None:
+    """Every partner: status, balance, leads today against its daily cap, sales."""
+    from app.partners.models import PARTNER_STATUSES
+
+    if status is not None and status not in PARTNER_STATUSES:
+        _fail(f"--status is one of: {', '.join(PARTNER_STATUSES)}.")
+
+    async def read(session: Any, who: Any) -> Any:
+        from app.partners import queries
+
+        return await queries.list_partners(session, status=status, q=None, now=who.at)
+
+    partners = _as_operator(read)
+    if not partners:
+        typer.echo("No partners." if status is None else f"No {status} partners.")
+        return
+    typer.echo(f"{'ID':36}  {'STATUS':9}  {'BALANCE':>12}  {'TODAY':>7}  {'SALES':>6}  NAME")
+    for p in partners:
+        today = f"{p.caps_used.day}/{p.caps.day if p.caps.day is not None else '-'}"
+        typer.echo(
+            f"{p.id!s:36}  {p.status:9}  {_dollars(p.balance_cents):>12}  {today:>7}  "
+            f"{p.sales_count:>6}  {p.name}"
+        )
+
+
+def _area_text(area: Any) -> str:
+    parts = []
+    if area.states:
+        parts.append("states " + ", ".join(area.states))
+    if area.zip_prefixes:
+        parts.append("ZIP prefixes " + ", ".join(area.zip_prefixes))
+    if area.zips:
+        parts.append(f"{len(area.zips)} ZIP(s)")
+    parts += [f"{ring.miles:g} mi around {ring.zip_code}" for ring in area.radius]
+    return "; ".join(parts) or "nowhere"
+
+
+def _filters_text(filters: Any) -> str:
+    parts = [f"min score {filters.min_score}"] if filters.min_score is not None else []
+    for label in ("tiers", "credit_bands", "property_types", "roof_types", "shades", "timelines"):
+        values = getattr(filters, label)
+        if values:
+            parts.append(f"{label.replace('_', ' ')} {', '.join(values)}")
+    parts.append("homeowners only" if filters.homeowners_only else "renters too")
+    return "; ".join(parts)
+
+
+def _cap(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _key_line(key: Any) -> str:
+    if key.revoked_at is not None:
+        state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M} UTC"
+    elif not key.live:
+        state = f"expired {key.expires_at:%Y-%m-%d %H:%M} UTC"
+    elif key.expires_at is not None:
+        state = f"live until {key.expires_at:%Y-%m-%d %H:%M} UTC"
+    else:
+        state = "live"
+    used = f"last used {key.last_used_at:%Y-%m-%d}" if key.last_used_at else "never used"
+    return f"{key.id}  {key.prefix}...  {key.name} [{', '.join(key.scopes)}] {state}, {used}"
+
+
+@partner_cli.command("show")
+def partner_show(partner_id: PartnerId) -> None:
+    """One partner in full: area, filters, prices, caps used, billing, keys, sales."""
+
+    async def read(session: Any, who: Any) -> Any:
+        from app.partners import queries
+
+        detail = await queries.partner_detail(session, partner_id, who.at)
+        return detail, await queries.list_keys(session, partner_id, who.at)
+
+    p, keys = _as_operator(read)
+    contact = ", ".join(x for x in (p.contact_name, p.contact_email, p.contact_phone) if x)
+    prices = "; ".join(
+        f"{tier} exclusive {_dollars(getattr(p.prices, tier).exclusive)} "
+        f"shared {_dollars(getattr(p.prices, tier).shared)}"
+        for tier in "ABC"
+    )
+    used, caps = p.caps_used, p.caps
+    rows = [
+        ("id", str(p.id)),
+        ("contact", contact or "-"),
+        ("time zone", p.timezone),
+        ("service area", _area_text(p.service_area)),
+        ("filters", _filters_text(p.filters)),
+        ("prices", prices),
+        (
+            "caps used",
+            f"day {used.day}/{_cap(caps.day)}, week {used.week}/{_cap(caps.week)}, "
+            f"month {used.month}/{_cap(caps.month)}, month spend "
+            f"{_dollars(used.month_spend_cents)}/{_dollars(caps.month_spend_cents)}",
+        ),
+        ("allowed states", ", ".join(p.allowed_states) or "-"),
+        (
+            "billing",
+            f"{p.billing_mode}, balance {_dollars(p.balance_cents)}"
+            + (
+                f", credit limit {_dollars(p.credit_limit_cents)}"
+                if p.billing_mode == "credit"
+                else ""
+            ),
+        ),
+        (
+            "sales",
+            f"{p.sales_count} (returns: {p.returns.pending} pending, {p.returns.accepted} "
+            f"accepted, {p.returns.rejected} rejected)",
+        ),
+        ("API keys", f"{p.api_keys_live} live of {p.api_keys_total}"),
+    ]
+    typer.echo(f"{p.name} ({p.status})")
+    for label, value in rows:
+        typer.echo(f"  {label:15} {value}")
+    for key in keys:
+        typer.echo(f"    {_key_line(key)}")
+
+
+def _set_status(partner_id: uuid.UUID, status: str) -> None:
+
+    async def change(session: Any, who: Any) -> tuple[str, str]:
+        from app.partners import service
+
+        partner = await service.get_partner(session, partner_id)
+        before = partner.status
+        if before != status:
+            await service.update_partner(session, partner_id, {"status": status}, who)
+        return partner.name, before
+
+    name, before = _as_operator(change)
+    if before == status:
+        typer.echo(f"{name} is already {status}.")
+    elif status == "paused":
+        typer.echo(f"Paused {name}: it buys nothing until `aurum partner resume {partner_id}`.")
+    else:
+        typer.echo(f"Resumed {name} (was {before}): open leads are offered to it again.")
+
+
+@partner_cli.command("pause")
+def partner_pause(partner_id: PartnerId) -> None:
+    """Stop a partner's sales until it is resumed."""
+    _set_status(partner_id, "paused")
+
+
+@partner_cli.command("resume")
+def partner_resume(partner_id: PartnerId) -> None:
+    """Let a paused (or suspended) partner buy again."""
+    _set_status(partner_id, "active")
+
+
+@partner_cli.command("topup")
+def partner_topup(
+    partner_id: PartnerId,
+    amount_cents: Annotated[int, typer.Option("--amount-cents", help="Money received, in cents.")],
+    note: Annotated[str | None, typer.Option(help="e.g. the wire's reference.")] = None,
+) -> None:
+    """Record money received from a partner (a ledger entry; the balance is their sum)."""
+    from app.partners.admin_schemas import LedgerPost
+
+    body = _validated(LedgerPost, {"kind": "topup", "amount_cents": amount_cents, "note": note})
+
+    async def topup(session: Any, who: Any) -> tuple[str, int]:
+        from app.partners import service
+
+        await service.topup(
+            session, partner_id, amount_cents=body.amount_cents, note=body.note, who=who
+        )
+        partner = await service.get_partner(session, partner_id)
+        return partner.name, partner.balance_cents
+
+    name, balance = _as_operator(topup)
+    typer.echo(f"Topped up {name} by {_dollars(body.amount_cents)}; balance {_dollars(balance)}.")
+
+
+def _print_secret(secret: str) -> None:
+    typer.echo("The key (shown this once; only its hash is kept, so store it now):")
+    typer.echo(secret)
+
+
+@partner_key_cli.command("create")
+def partner_key_create(
+    partner_id: PartnerId,
+    name: Annotated[str, typer.Option("--name", help="What it is for, e.g. 'CRM sync'.")],
+    scopes: Annotated[
+        str,
+        typer.Option(
+            "--scopes",
+            help="Comma-separated: leads:read, returns:write, outcomes:write, account:read, "
+            "account:write.",
+        ),
+    ],
+    expires_in_days: Annotated[
+        int | None, typer.Option(min=1, max=3650, help="Stop working after this many days.")
+    ] = None,
+) -> None:
+    """Issue a B2B API key; prints the key once."""
+    from datetime import timedelta
+
+    from app.partners.admin_schemas import ApiKeyCreate
+
+    body = _validated(ApiKeyCreate, {"name": name, "scopes": _csv_option(scopes)})
+
+    async def issue(session: Any, who: Any) -> Any:
+        from app.partners import service
+
+        expires = who.at + timedelta(days=expires_in_days) if expires_in_days else None
+        issued = await service.issue_key(
+            session,
+            partner_id,
+            name=body.name,
+            scopes=list(body.scopes),
+            who=who,
+            expires_at=expires,
+        )
+        return issued.key.id, issued.key.scopes, issued.secret
+
+    key_id, key_scopes, secret = _as_operator(issue)
+    typer.echo(f"Created key {key_id} ({body.name}; {', '.join(key_scopes)}).")
+    _print_secret(secret)
+
+
+@partner_key_cli.command("rotate")
+def partner_key_rotate(
+    partner_id: PartnerId,
+    key_id: KeyId,
+    overlap_hours: Annotated[
+        int, typer.Option(min=1, max=168, help="How long the old key keeps working.")
+    ] = 24,
+) -> None:
+    """Issue a new key with the same name and scopes; the old one keeps working for the
+    overlap. Prints the new key once."""
+    from datetime import timedelta
+
+    async def rotate(session: Any, who: Any) -> Any:
+        from app.partners import keys, service
+
+        issued = await service.rotate_key(
+            session, partner_id, key_id, who=who, overlap=timedelta(hours=overlap_hours)
+        )
+        old = await keys.get_key(session, partner_id, key_id)
+        return issued.key.id, old.display_prefix, old.expires_at, issued.secret
+
+    new_id, old_prefix, old_until, secret = _as_operator(rotate)
+    typer.echo(
+        f"Created key {new_id}; the old key {old_prefix}... works until "
+        f"{old_until:%Y-%m-%d %H:%M} UTC."
+    )
+    _print_secret(secret)
+
+
+@partner_key_cli.command("revoke")
+def partner_key_revoke(partner_id: PartnerId, key_id: KeyId) -> None:
+    """Stop a key now: the next request with it is refused."""
+
+    async def revoke(session: Any, who: Any) -> Any:
+        from app.partners import service
+
+        await service.get_partner(session, partner_id)
+        key = await service.revoke_key(session, partner_id, key_id, who=who)
+        return key.display_prefix, key.name
+
+    prefix, name = _as_operator(revoke)
+    typer.echo(f"Revoked key {prefix}... ({name}): requests with it are refused from now on.")
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ from app.core.middleware import Metrics, RequestContextMiddleware
 from app.core.ratelimit import PublicRateLimit, RateLimitHeadersMiddleware, build_rate_limiter
 from app.leads.admin_router import router as leads_admin_router
 from app.leads.router import router as leads_router
+from app.partners.admin_router import router as partners_admin_router
 from app.privacy.admin_router import router as privacy_admin_router
 from app.solar.engine import SolarConfig
 from app.solar.router import router as solar_router
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     for router in (
         leads_admin_router,
         conversation_admin_router,
+        partners_admin_router,
         privacy_admin_router,
         webhooks_admin_router,
         identity_api,

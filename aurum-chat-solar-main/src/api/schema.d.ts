@@ -141,6 +141,278 @@ export interface paths {
         patch: operations["admin_leads-update_lead"];
         trace?: never;
     };
+    "/api/v1/admin/leads/{lead_id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve Duplicate
+         * @description Decide a possible duplicate (a lead sharing only an email or a phone with an
+         *     earlier one): `merge` (the same person: this lead becomes `duplicate`, never sold) or
+         *     `keep_apart` (different people: it may be sold, though never to a partner who bought
+         *     the other). Only while `duplicate_state` is `suspected` (409 otherwise). Audited as
+         *     `lead.duplicate_resolved`. Manager role or higher.
+         */
+        post: operations["admin_leads-resolve_duplicate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Partners
+         * @description Every partner by name, with its balance, caps used in its current day, week and
+         *     month, and how many leads it bought. Analyst role or higher.
+         */
+        get: operations["admin_partners-list_partners"];
+        put?: never;
+        /**
+         * Create Partner
+         * @description Add a partner (active, balance zero: top it up before it can buy on prepaid
+         *     billing). Unsold open leads are offered again. Audited as `partner.create`. Manager
+         *     role or higher.
+         */
+        post: operations["admin_partners-create_partner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/partners/{partner_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Partner
+         * @description One partner in full: service area, filters, prices, caps and their limits,
+         *     allowed states, billing and balance, keys, sales and returns. Analyst role or
+         *     higher.
+         */
+        get: operations["admin_partners-get_partner"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Partner
+         * @description Change any of a partner's fields (send only what changes) or its `status`:
+         *     `paused` stops its sales, `active` resumes them (open leads are offered again),
+         *     `suspended` also keeps the partner from resuming itself. Caps above `cap_limits` are
+         *     422 `cap_above_limit`. Audited as `partner.update` and `partner.status_changed`.
+         *     Manager role or higher.
+         */
+        patch: operations["admin_partners-update_partner"];
+        trace?: never;
+    };
+    "/api/v1/admin/partners/{partner_id}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Api Keys
+         * @description The partner's API keys, newest first (revoked and expired ones too): prefix,
+         *     name, scopes, when created, last used and when they expire. Never a secret. Analyst
+         *     role or higher.
+         */
+        get: operations["admin_partners-list_api_keys"];
+        put?: never;
+        /**
+         * Create Api Key
+         * @description Issue a key for the B2B API. The response holds the whole key, this once: only
+         *     its hash is stored. Audited as `api_key.create`. Manager role or higher.
+         */
+        post: operations["admin_partners-create_api_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/partners/{partner_id}/api-keys/{key_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke Api Key
+         * @description Stop a key now: the next request with it is refused. Revoking a revoked key
+         *     changes nothing. Audited as `api_key.revoke`. Manager role or higher.
+         */
+        post: operations["admin_partners-revoke_api_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/partners/{partner_id}/api-keys/{key_id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Api Key
+         * @description Issue a new key with the same name and scopes (its secret in the response, this
+         *     once); the old key keeps working for `overlap_hours` (24 by default) so the partner
+         *     can switch without downtime. A revoked or expired key is 409 `api_key_not_live`.
+         *     Audited as `api_key.rotate`. Manager role or higher.
+         */
+        post: operations["admin_partners-rotate_api_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/partners/{partner_id}/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Ledger Entries
+         * @description The partner's money movements, newest first, a page at a time (follow
+         *     `next_cursor`): top-ups, sale charges, return credits, adjustments, each with the
+         *     balance after it. The balance is their sum. Analyst role or higher.
+         */
+        get: operations["admin_partners-list_ledger_entries"];
+        put?: never;
+        /**
+         * Post Ledger Entry
+         * @description Record money received (`topup`, positive) or a correction (`adjustment`, either
+         *     sign), in integer cents. Leads the partner could not afford are offered again.
+         *     Audited as `partner.ledger_entry`. Manager role or higher.
+         */
+        post: operations["admin_partners-post_ledger_entry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/privacy/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase
+         * @description Erase a person's data on request: every lead with this email or phone keeps its
+         *     qualification and money but loses names, email, phone, address, notes and UTM tags;
+         *     every chat of theirs loses its contact details (messages keep `[removed]`). Cannot
+         *     be undone. Audited as `privacy.erase` without the person's details. Manager role or
+         *     higher.
+         */
+        post: operations["admin_privacy-erase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Returns
+         * @description Returns filed by partners, newest first, each with the evidence beside the
+         *     claim: what was gathered when it was filed, the lead's consent records and links to
+         *     its chat transcripts. Homeowner contact details masked for analysts. Analyst role or
+         *     higher.
+         */
+        get: operations["admin_returns-list_returns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/returns/{return_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide Return
+         * @description Accept (the price is credited to the partner's ledger, the sale is returned, and
+         *     the lead too once every buyer has returned it) or reject a pending return. Deciding
+         *     one already decided is 409 `return_decided`. Audited as `return.decided`. Manager
+         *     role or higher.
+         */
+        post: operations["admin_returns-decide_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Sales
+         * @description Sales, newest first, a page at a time (follow `next_cursor`): the buyer, the
+         *     price, the lead (first name, city, state, tier; last name masked for analysts), the
+         *     receipt, and the return if one was filed. Analyst role or higher.
+         */
+        get: operations["admin_sales-list_sales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users": {
         parameters: {
             query?: never;
@@ -406,7 +678,8 @@ export interface paths {
         };
         /**
          * Consent Disclosure
-         * @description The disclosure the form must show, and its version to send back.
+         * @description The disclosure the form must show for each choice of how many installers may
+         *     contact the homeowner, and the version to send back with that choice.
          */
         get: operations["leads-consent_disclosure"];
         put?: never;
@@ -491,6 +764,7 @@ export interface paths {
          * Readiness
          * @description Ready to serve: 503 when the database is down; `degraded` (still 200) when only
          *     Redis is down and the in-process fallback serves, so a load balancer keeps routing.
+         *     Each check's `error` is shown only with an admin's access token.
          */
         get: operations["health-readiness"];
         put?: never;
@@ -657,6 +931,11 @@ export interface components {
         };
         /** AdminLeadDetail */
         AdminLeadDetail: {
+            /**
+             * Allowed Statuses
+             * @description The statuses staff may move this lead to by hand now.
+             */
+            allowed_statuses: ("new" | "unqualified" | "sold" | "returned" | "unsold" | "duplicate")[];
             /** Battery Interest */
             battery_interest: boolean | null;
             /** City */
@@ -673,11 +952,25 @@ export interface components {
             created_at: string;
             /** Credit Band */
             credit_band: string;
+            /** @description The earlier lead this one shares an email or a phone with. */
+            duplicate_of: components["schemas"]["LinkedLead"] | null;
+            /** Duplicate Reason */
+            duplicate_reason: ("same_email" | "same_phone") | null;
+            /**
+             * Duplicate State
+             * @description `suspected`: shares only an email or a phone with an earlier lead and waits for a manager (not sold meanwhile); `kept_apart` or `merged` once decided.
+             */
+            duplicate_state: ("suspected" | "kept_apart" | "merged") | null;
             /**
              * Email
-             * @description Masked for analysts (`j***@e***.com`).
+             * @description Masked for analysts (`j***@e***.com`); null once erased.
              */
-            email: string;
+            email: string | null;
+            /**
+             * Erased
+             * @description The person's data was erased on request.
+             */
+            erased: boolean;
             /**
              * Estimate
              * @description The estimate shown when it was made.
@@ -708,14 +1001,19 @@ export interface components {
             notes: string | null;
             /**
              * Phone
-             * @description Masked for analysts (`+1******0142`).
+             * @description Masked for analysts (`+1******0142`); null once erased.
              */
-            phone: string;
+            phone: string | null;
             /**
              * Pii Masked
              * @description True when contact details are masked (analysts).
              */
             pii_masked: boolean;
+            /**
+             * Possible Duplicates
+             * @description Later leads sharing only this lead's email or phone.
+             */
+            possible_duplicates: components["schemas"]["LinkedLead"][];
             /** Property Type */
             property_type: string;
             /** Roof Type */
@@ -740,7 +1038,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "new" | "unqualified" | "sold" | "returned";
+            status: "new" | "unqualified" | "sold" | "returned" | "unsold" | "duplicate";
             /**
              * Street Address
              * @description `*** (hidden)` for analysts.
@@ -751,6 +1049,11 @@ export interface components {
              * @description How many times the homeowner asked (dedupe).
              */
             submission_count: number;
+            /**
+             * Submissions
+             * @description Every request for quotes, newest first.
+             */
+            submissions: components["schemas"]["SubmissionOut"][];
             /**
              * Tier
              * @enum {string}
@@ -800,10 +1103,20 @@ export interface components {
              */
             created_at: string;
             /**
-             * Email
-             * @description Masked for analysts (`j***@e***.com`).
+             * Duplicate State
+             * @description `suspected`: shares only an email or a phone with an earlier lead and waits for a manager (not sold meanwhile); `kept_apart` or `merged` once decided.
              */
-            email: string;
+            duplicate_state: ("suspected" | "kept_apart" | "merged") | null;
+            /**
+             * Email
+             * @description Masked for analysts (`j***@e***.com`); null once erased.
+             */
+            email: string | null;
+            /**
+             * Erased
+             * @description The person's data was erased on request.
+             */
+            erased: boolean;
             /** First Name */
             first_name: string;
             /** Homeowner */
@@ -822,9 +1135,9 @@ export interface components {
             monthly_bill_cents: number;
             /**
              * Phone
-             * @description Masked for analysts (`+1******0142`).
+             * @description Masked for analysts (`+1******0142`); null once erased.
              */
-            phone: string;
+            phone: string | null;
             /**
              * Pii Masked
              * @description True when contact details are masked (analysts).
@@ -843,7 +1156,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "new" | "unqualified" | "sold" | "returned";
+            status: "new" | "unqualified" | "sold" | "returned" | "unsold" | "duplicate";
             /**
              * Submission Count
              * @description How many times the homeowner asked (dedupe).
@@ -875,7 +1188,7 @@ export interface components {
              */
             notes?: string | null;
             /** Status */
-            status?: ("new" | "unqualified" | "sold" | "returned") | null;
+            status?: ("new" | "unqualified" | "sold" | "returned" | "unsold" | "duplicate") | null;
         };
         /** AdminUserCreate */
         AdminUserCreate: {
@@ -932,6 +1245,79 @@ export interface components {
              */
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
+        };
+        /** ApiKeyCreate */
+        ApiKeyCreate: {
+            /**
+             * Expires At
+             * @description When the key stops working (ISO 8601 with offset).
+             */
+            expires_at?: string | null;
+            /**
+             * Name
+             * @description What the key is for, e.g. `CRM sync`.
+             */
+            name: string;
+            /** Scopes */
+            scopes: ("leads:read" | "returns:write" | "outcomes:write" | "account:read" | "account:write")[];
+        };
+        /** ApiKeyList */
+        ApiKeyList: {
+            /** Items */
+            items: components["schemas"]["ApiKeyOut"][];
+        };
+        /**
+         * ApiKeyOut
+         * @description A key as staff see it: never its secret (only its first characters).
+         */
+        ApiKeyOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * @description After a rotation: the end of the old key's overlap.
+             */
+            expires_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Last Used At */
+            last_used_at: string | null;
+            /**
+             * Live
+             * @description Accepted now: not revoked, not expired.
+             */
+            live: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Prefix
+             * @description The key's first characters, to tell keys apart.
+             */
+            prefix: string;
+            /**
+             * Replaced By Id
+             * @description The key that replaced it (rotation).
+             */
+            replaced_by_id: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Scopes */
+            scopes: ("leads:read" | "returns:write" | "outcomes:write" | "account:read" | "account:write")[];
+        };
+        /** ApiKeyRotate */
+        ApiKeyRotate: {
+            /**
+             * Overlap Hours
+             * @description How long the old key keeps working, so the partner can deploy the new one.
+             * @default 24
+             */
+            overlap_hours: number;
         };
         /**
          * Assumptions
@@ -1062,6 +1448,35 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /**
+         * CapUsage
+         * @description Sales and spend in the partner's current day, week and month (its own time zone).
+         */
+        CapUsage: {
+            /** Day */
+            day: number;
+            /** Month */
+            month: number;
+            /** Month Spend Cents */
+            month_spend_cents: number;
+            /** Week */
+            week: number;
+        };
+        /**
+         * Caps
+         * @description Most leads per day, week and month (the partner's own calendar) and most spend
+         *     per month; null: no cap.
+         */
+        Caps: {
+            /** Day */
+            day?: number | null;
+            /** Month */
+            month?: number | null;
+            /** Month Spend Cents */
+            month_spend_cents?: number | null;
+            /** Week */
+            week?: number | null;
+        };
         /** Check */
         Check: {
             /** Backend */
@@ -1078,8 +1493,13 @@ export interface components {
              */
             status: "ok" | "unavailable";
         };
-        /** ConsentDisclosure */
-        ConsentDisclosure: {
+        /** ConsentChoice */
+        ConsentChoice: {
+            /**
+             * Max Buyers
+             * @description At most this many installers contact the homeowner.
+             */
+            max_buyers: number;
             /**
              * Text
              * @description Show exactly this text next to the consent checkbox.
@@ -1087,7 +1507,30 @@ export interface components {
             text: string;
             /**
              * Version
-             * @description Send back as `consent_version` with the form.
+             * @description Send back as `consent_version` with `max_buyers`.
+             */
+            version: string;
+        };
+        /** ConsentDisclosure */
+        ConsentDisclosure: {
+            /**
+             * Choices
+             * @description The text for each choice, 1 to `max_buyers` installers.
+             */
+            choices: components["schemas"]["ConsentChoice"][];
+            /**
+             * Max Buyers
+             * @description The most installers a homeowner may choose.
+             */
+            max_buyers: number;
+            /**
+             * Text
+             * @description The disclosure for the most installers (the default).
+             */
+            text: string;
+            /**
+             * Version
+             * @description Its version: send back as `consent_version`.
              */
             version: string;
         };
@@ -1205,6 +1648,47 @@ export interface components {
              * @enum {string}
              */
             status: "active" | "completed" | "ended";
+        };
+        /** DuplicateDecision */
+        DuplicateDecision: {
+            /**
+             * Decision
+             * @description `merge`: the same person; this lead becomes `duplicate` and is never sold. `keep_apart`: different people; this lead may be sold (never to a partner who bought the other).
+             * @enum {string}
+             */
+            decision: "merge" | "keep_apart";
+            /** Note */
+            note?: string | null;
+        };
+        /** ErasureOut */
+        ErasureOut: {
+            /**
+             * Conversations
+             * @description Chats whose contact details were removed.
+             */
+            conversations: number;
+            /**
+             * Leads
+             * @description The leads whose contact details were erased.
+             */
+            leads: string[];
+            /**
+             * Messages
+             * @description Chat messages redacted.
+             */
+            messages: number;
+        };
+        /** ErasureRequest */
+        ErasureRequest: {
+            /**
+             * Confirm
+             * @description Must be true: erasure cannot be undone.
+             */
+            confirm: boolean;
+            /** Email */
+            email?: string | null;
+            /** Phone */
+            phone?: string | null;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -1368,6 +1852,31 @@ export interface components {
              */
             zip_code: string;
         };
+        /**
+         * Filters
+         * @description Which leads a partner buys; an empty list accepts any value.
+         */
+        Filters: {
+            /** Credit Bands */
+            credit_bands?: string[];
+            /**
+             * Homeowners Only
+             * @default true
+             */
+            homeowners_only: boolean;
+            /** Min Score */
+            min_score?: number | null;
+            /** Property Types */
+            property_types?: string[];
+            /** Roof Types */
+            roof_types?: string[];
+            /** Shades */
+            shades?: string[];
+            /** Tiers */
+            tiers?: string[];
+            /** Timelines */
+            timelines?: string[];
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -1406,6 +1915,15 @@ export interface components {
             /** Usd Per Watt */
             usd_per_watt: number;
         };
+        /** IssuedApiKey */
+        IssuedApiKey: {
+            key: components["schemas"]["ApiKeyOut"];
+            /**
+             * Secret
+             * @description The whole key (`ak_live_...`). Shown this once: only its hash is stored.
+             */
+            secret: string;
+        };
         /**
          * LeadCreate
          * @description A homeowner's request for installer quotes, from the lead form.
@@ -1437,6 +1955,11 @@ export interface components {
             homeowner: boolean;
             /** Last Name */
             last_name: string;
+            /**
+             * Max Buyers
+             * @description How many installers may contact the homeowner (1 to the most the disclosure offers); omitted: the most. Send the `version` of that choice's text.
+             */
+            max_buyers?: number | null;
             /**
              * Monthly Bill
              * @description USD per month.
@@ -1500,6 +2023,98 @@ export interface components {
              * Format: date-time
              */
             received_at: string;
+        };
+        /** LedgerEntryOut */
+        LedgerEntryOut: {
+            /**
+             * Amount Cents
+             * @description + a top-up or a return credit, - a sale charge.
+             */
+            amount_cents: number;
+            /** Balance After Cents */
+            balance_after_cents: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Created By
+             * @description The staff member, for manual entries.
+             */
+            created_by: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "topup" | "sale_charge" | "return_credit" | "adjustment";
+            /** Note */
+            note: string | null;
+            /** Return Id */
+            return_id: string | null;
+            /** Sale Id */
+            sale_id: string | null;
+        };
+        /** LedgerPage */
+        LedgerPage: {
+            /** Balance Cents */
+            balance_cents: number;
+            /**
+             * Items
+             * @description Newest first.
+             */
+            items: components["schemas"]["LedgerEntryOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null at the end.
+             */
+            next_cursor: string | null;
+        };
+        /** LedgerPost */
+        LedgerPost: {
+            /** Amount Cents */
+            amount_cents: number;
+            /**
+             * Kind
+             * @description `topup`: money received (positive). `adjustment`: a correction, either sign (not zero).
+             * @default topup
+             * @enum {string}
+             */
+            kind: "topup" | "adjustment";
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * LinkedLead
+         * @description Another lead this one may be the same person as.
+         */
+        LinkedLead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Duplicate Reason */
+            duplicate_reason: ("same_email" | "same_phone") | null;
+            /** Duplicate State */
+            duplicate_state: ("suspected" | "kept_apart" | "merged") | null;
+            /** First Name */
+            first_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "new" | "unqualified" | "sold" | "returned" | "unsold" | "duplicate";
         };
         /** Liveness */
         Liveness: {
@@ -1631,6 +2246,250 @@ export interface components {
             /** Seq */
             seq: number;
         };
+        /** PartnerCreate */
+        PartnerCreate: {
+            /**
+             * Allowed States
+             * @description The states the partner may add to its own service area (B2B API).
+             */
+            allowed_states?: string[] | null;
+            /**
+             * Billing Mode
+             * @description `prepaid`: a sale never takes the balance below zero.
+             */
+            billing_mode?: ("prepaid" | "credit") | null;
+            /** @description The most the partner may set its own caps to (B2B API). */
+            cap_limits?: components["schemas"]["Caps"] | null;
+            /** @description Null values: no cap. */
+            caps?: components["schemas"]["Caps"] | null;
+            /** Contact Email */
+            contact_email?: string | null;
+            /** Contact Name */
+            contact_name?: string | null;
+            /** Contact Phone */
+            contact_phone?: string | null;
+            /**
+             * Credit Limit Cents
+             * @description How far below zero (credit).
+             */
+            credit_limit_cents?: number | null;
+            filters?: components["schemas"]["Filters"] | null;
+            /**
+             * Low Balance Cents
+             * @description Notify the partner below this.
+             */
+            low_balance_cents?: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Person Window Days
+             * @description Never sell it the same person twice within.
+             */
+            person_window_days?: number | null;
+            prices?: components["schemas"]["Prices"] | null;
+            service_area?: components["schemas"]["ServiceArea"] | null;
+            /**
+             * Timezone
+             * @description IANA time zone; caps reset at its midnight and month start.
+             */
+            timezone?: string | null;
+        };
+        /** PartnerDetail */
+        PartnerDetail: {
+            /** Allowed States */
+            allowed_states: string[];
+            /**
+             * Api Keys Live
+             * @description Keys that work now (not revoked or expired).
+             */
+            api_keys_live: number;
+            /** Api Keys Total */
+            api_keys_total: number;
+            /**
+             * Balance Cents
+             * @description The sum of its ledger entries.
+             */
+            balance_cents: number;
+            /**
+             * Billing Mode
+             * @enum {string}
+             */
+            billing_mode: "prepaid" | "credit";
+            cap_limits: components["schemas"]["Caps"];
+            caps: components["schemas"]["Caps"];
+            caps_used: components["schemas"]["CapUsage"];
+            /** Contact Email */
+            contact_email: string | null;
+            /** Contact Name */
+            contact_name: string | null;
+            /** Contact Phone */
+            contact_phone: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Credit Limit Cents */
+            credit_limit_cents: number;
+            filters: components["schemas"]["Filters"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Low Balance Cents */
+            low_balance_cents: number;
+            /** Name */
+            name: string;
+            /** Person Window Days */
+            person_window_days: number;
+            prices: components["schemas"]["Prices"];
+            returns: components["schemas"]["ReturnCounts"];
+            /**
+             * Sales Count
+             * @description Leads sold to it, ever (returned ones included).
+             */
+            sales_count: number;
+            service_area: components["schemas"]["ServiceArea"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "paused" | "suspended";
+            /** Timezone */
+            timezone: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** PartnerList */
+        PartnerList: {
+            /** Items */
+            items: components["schemas"]["PartnerSummary"][];
+        };
+        /** PartnerRef */
+        PartnerRef: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+        };
+        /**
+         * PartnerSummary
+         * @description One row of the partners table.
+         */
+        PartnerSummary: {
+            /**
+             * Balance Cents
+             * @description The sum of its ledger entries.
+             */
+            balance_cents: number;
+            /**
+             * Billing Mode
+             * @enum {string}
+             */
+            billing_mode: "prepaid" | "credit";
+            caps: components["schemas"]["Caps"];
+            caps_used: components["schemas"]["CapUsage"];
+            /** Contact Email */
+            contact_email: string | null;
+            /** Contact Name */
+            contact_name: string | null;
+            /** Contact Phone */
+            contact_phone: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Credit Limit Cents */
+            credit_limit_cents: number;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Sales Count
+             * @description Leads sold to it, ever (returned ones included).
+             */
+            sales_count: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "paused" | "suspended";
+            /** Timezone */
+            timezone: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * PartnerUpdate
+         * @description Only the fields sent change; `status` pauses, resumes or suspends.
+         */
+        PartnerUpdate: {
+            /**
+             * Allowed States
+             * @description The states the partner may add to its own service area (B2B API).
+             */
+            allowed_states?: string[] | null;
+            /**
+             * Billing Mode
+             * @description `prepaid`: a sale never takes the balance below zero.
+             */
+            billing_mode?: ("prepaid" | "credit") | null;
+            /** @description The most the partner may set its own caps to (B2B API). */
+            cap_limits?: components["schemas"]["Caps"] | null;
+            /** @description Null values: no cap. */
+            caps?: components["schemas"]["Caps"] | null;
+            /** Contact Email */
+            contact_email?: string | null;
+            /** Contact Name */
+            contact_name?: string | null;
+            /** Contact Phone */
+            contact_phone?: string | null;
+            /**
+             * Credit Limit Cents
+             * @description How far below zero (credit).
+             */
+            credit_limit_cents?: number | null;
+            filters?: components["schemas"]["Filters"] | null;
+            /**
+             * Low Balance Cents
+             * @description Notify the partner below this.
+             */
+            low_balance_cents?: number | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Person Window Days
+             * @description Never sell it the same person twice within.
+             */
+            person_window_days?: number | null;
+            prices?: components["schemas"]["Prices"] | null;
+            service_area?: components["schemas"]["ServiceArea"] | null;
+            /**
+             * Status
+             * @description `paused`: buys nothing until resumed (`active`); `suspended`: paused by Aurum, and the partner cannot resume itself.
+             */
+            status?: ("active" | "paused" | "suspended") | null;
+            /**
+             * Timezone
+             * @description IANA time zone; caps reset at its midnight and month start.
+             */
+            timezone?: string | null;
+        };
         /** PasswordChange */
         PasswordChange: {
             /** Current Password */
@@ -1640,6 +2499,22 @@ export interface components {
              * @description 12 to 128 characters, used exactly as given; not a common or easily guessed password, and not made from the email address or the product's name (Aurum Solar).
              */
             new_password: string;
+        };
+        /** Prices */
+        Prices: {
+            A?: components["schemas"]["TierPrice"];
+            B?: components["schemas"]["TierPrice"];
+            C?: components["schemas"]["TierPrice"];
+        };
+        /** RadiusArea */
+        RadiusArea: {
+            /** Miles */
+            miles: number;
+            /**
+             * Zip Code
+             * @description The centre ZIP.
+             */
+            zip_code: string;
         };
         /** Readiness */
         Readiness: {
@@ -1658,11 +2533,241 @@ export interface components {
              */
             status: "ok" | "degraded" | "unavailable";
         };
+        /** ReturnCounts */
+        ReturnCounts: {
+            /** Accepted */
+            accepted: number;
+            /** Pending */
+            pending: number;
+            /** Rejected */
+            rejected: number;
+        };
+        /** ReturnDecision */
+        ReturnDecision: {
+            /**
+             * Decision
+             * @description `accept`: the price goes back to the partner's balance and the sale is returned (the lead too once every buyer returned it). `reject`: nothing changes.
+             * @enum {string}
+             */
+            decision: "accept" | "reject";
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * ReturnEvidence
+         * @description What the platform knows, beside the partner's claim.
+         */
+        ReturnEvidence: {
+            /**
+             * Consents
+             * @description The lead's consent records, newest first.
+             */
+            consents: components["schemas"]["ConsentOut"][];
+            /**
+             * Filed
+             * @description Gathered when the return was filed: consents (disclosure hash, time, IP, user agent), submissions, duplicate links.
+             */
+            filed: {
+                [key: string]: unknown;
+            };
+            /**
+             * Transcripts
+             * @description The chats behind the lead.
+             */
+            transcripts: components["schemas"]["TranscriptLink"][];
+        };
+        /** ReturnOut */
+        ReturnOut: {
+            /**
+             * Credit Cents
+             * @description Credited to the partner when accepted.
+             */
+            credit_cents: number | null;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /** Decision Note */
+            decision_note: string | null;
+            evidence: components["schemas"]["ReturnEvidence"];
+            /**
+             * Filed At
+             * Format: date-time
+             */
+            filed_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** @description Contact details masked for analysts. */
+            lead: components["schemas"]["AdminLeadSummary"];
+            /**
+             * Note
+             * @description The partner's note (PII scrubbed for analysts).
+             */
+            note: string | null;
+            partner: components["schemas"]["PartnerRef"];
+            /** Pii Masked */
+            pii_masked: boolean;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "not_homeowner" | "already_has_solar" | "bad_contact" | "out_of_area" | "duplicate" | "never_requested";
+            sale: components["schemas"]["ReturnSale"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "accepted" | "rejected";
+        };
+        /** ReturnPage */
+        ReturnPage: {
+            /**
+             * Items
+             * @description Newest first.
+             */
+            items: components["schemas"]["ReturnOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null at the end.
+             */
+            next_cursor: string | null;
+        };
+        /** ReturnSale */
+        ReturnSale: {
+            /** Buyers */
+            buyers: number;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "exclusive" | "shared";
+            /** Price Cents */
+            price_cents: number;
+            /**
+             * Sold At
+             * Format: date-time
+             */
+            sold_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "returned";
+        };
         /**
          * Role
          * @enum {string}
          */
         Role: "admin" | "manager" | "analyst";
+        /** RotatedApiKey */
+        RotatedApiKey: {
+            key: components["schemas"]["ApiKeyOut"];
+            /** @description The old key, working until its `expires_at`. */
+            previous: components["schemas"]["ApiKeyOut"];
+            /**
+             * Secret
+             * @description The whole key (`ak_live_...`). Shown this once: only its hash is stored.
+             */
+            secret: string;
+        };
+        /**
+         * SaleLead
+         * @description The homeowner behind a sale, briefly.
+         */
+        SaleLead: {
+            /** City */
+            city: string | null;
+            /** First Name */
+            first_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Last Name
+             * @description Masked for analysts (`D.`).
+             */
+            last_name: string;
+            /** Score */
+            score: number;
+            /** State */
+            state: string;
+            /** Status */
+            status: string;
+            /** Tier */
+            tier: string;
+            /** Zip Code */
+            zip_code: string;
+        };
+        /** SaleOut */
+        SaleOut: {
+            /**
+             * Buyers
+             * @description How many partners bought this lead.
+             */
+            buyers: number;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            lead: components["schemas"]["SaleLead"];
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "exclusive" | "shared";
+            partner: components["schemas"]["PartnerRef"];
+            /** Pii Masked */
+            pii_masked: boolean;
+            /** Price Cents */
+            price_cents: number;
+            /**
+             * Receipt
+             * @description Why it sold so: rules matched, price rule, score and its factors.
+             */
+            receipt: {
+                [key: string]: unknown;
+            };
+            /** Return Id */
+            return_id: string | null;
+            /** Return Status */
+            return_status: ("pending" | "accepted" | "rejected") | null;
+            /**
+             * Sold At
+             * Format: date-time
+             */
+            sold_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "returned";
+            /** Tier */
+            tier: string;
+        };
+        /** SalePage */
+        SalePage: {
+            /**
+             * Items
+             * @description Newest first.
+             */
+            items: components["schemas"]["SaleOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null at the end.
+             */
+            next_cursor: string | null;
+        };
         /**
          * ScoreFactor
          * @description One factor of a lead's score (see app/leads/scoring.py).
@@ -1684,6 +2789,20 @@ export interface components {
              * @description The homeowner's answer this factor scored.
              */
             value: unknown;
+        };
+        /**
+         * ServiceArea
+         * @description Where a partner installs: a lead matches when it is in any of these.
+         */
+        ServiceArea: {
+            /** Radius */
+            radius?: components["schemas"]["RadiusArea"][];
+            /** States */
+            states?: string[];
+            /** Zip Prefixes */
+            zip_prefixes?: string[];
+            /** Zips */
+            zips?: string[];
         };
         /** SessionInfo */
         SessionInfo: {
@@ -1707,6 +2826,58 @@ export interface components {
          * @enum {string}
          */
         Shade: "none" | "light" | "moderate" | "heavy";
+        /**
+         * SubmissionOut
+         * @description One request for quotes: the answers as given, when and from where.
+         */
+        SubmissionOut: {
+            /**
+             * Answers
+             * @description As given; contact details masked for analysts.
+             */
+            answers: {
+                [key: string]: unknown;
+            };
+            /**
+             * Applied
+             * @description Whether these answers updated the lead (false once the lead was sold).
+             */
+            applied: boolean;
+            /** Conversation Id */
+            conversation_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Ip
+             * @description Masked to the network for analysts.
+             */
+            ip: string | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "chat" | "form";
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** User Agent */
+            user_agent: string | null;
+        };
+        /**
+         * TierPrice
+         * @description What one lead of a tier costs, in cents; null: the partner does not buy it so.
+         */
+        TierPrice: {
+            /** Exclusive */
+            exclusive?: number | null;
+            /** Shared */
+            shared?: number | null;
+        };
         /**
          * TokenOut
          * @description An access token for the `Authorization: Bearer` header. The refresh token is set
@@ -1761,6 +2932,19 @@ export interface components {
             started_at: string;
             /** Status */
             status: string;
+        };
+        /** TranscriptLink */
+        TranscriptLink: {
+            /**
+             * Conversation Id
+             * Format: uuid
+             */
+            conversation_id: string;
+            /**
+             * Href
+             * @description The chat and its transcript in the staff API.
+             */
+            href: string;
         };
         /** TranscriptMessage */
         TranscriptMessage: {
@@ -1843,7 +3027,7 @@ export interface operations {
                 actor_id?: string | null;
                 /** @description Only this actor email (exact). */
                 actor_email?: string | null;
-                /** @description An action (`lead.update`) or a whole family (`lead`). Known actions: `auth.login`, `auth.login_failed`, `auth.login_locked`, `auth.logout`, `auth.password_changed`, `auth.refresh_reuse_detected`, `lead.export`, `lead.update`, `user.create`, `user.update`. */
+                /** @description An action (`lead.update`) or a whole family (`lead`). Known actions: `api_key.create`, `api_key.revoke`, `api_key.rotate`, `auth.login`, `auth.login_failed`, `auth.login_locked`, `auth.logout`, `auth.password_changed`, `auth.refresh_reuse_detected`, `lead.duplicate_resolved`, `lead.export`, `lead.status_changed`, `lead.update`, `outcome.recorded`, `partner.create`, `partner.ledger_entry`, `partner.status_changed`, `partner.update`, `privacy.erase`, `return.decided`, `return.filed`, `user.create`, `user.update`. */
                 action?: string | null;
                 /** @description e.g. `lead`, `admin_user`. */
                 target_type?: string | null;
@@ -2054,7 +3238,7 @@ export interface operations {
                 cursor?: string | null;
                 limit?: number;
                 /** @description Any of these statuses. */
-                status?: ("new" | "unqualified" | "sold" | "returned")[] | null;
+                status?: ("new" | "unqualified" | "sold" | "returned" | "unsold" | "duplicate")[] | null;
                 /** @description Any of these tiers. */
                 tier?: ("A" | "B" | "C")[] | null;
                 /** @description Any of these two-letter states. */
@@ -2067,6 +3251,8 @@ export interface operations {
                 created_from?: string | null;
                 /** @description Created before (ISO 8601 with offset). */
                 created_to?: string | null;
+                /** @description `suspected` lists the leads waiting for a duplicate decision. */
+                duplicate_state?: ("suspected" | "kept_apart" | "merged")[] | null;
                 /** @description Text search. Analysts: first name, city, ZIP, id. Managers and admins also: last name, email, phone, street address. */
                 q?: string | null;
             };
@@ -2129,7 +3315,7 @@ export interface operations {
                 /** @description `-created_at` (newest first, default), `created_at`, `-score`, `score`. */
                 sort?: "-created_at" | "created_at" | "-score" | "score";
                 /** @description Any of these statuses. */
-                status?: ("new" | "unqualified" | "sold" | "returned")[] | null;
+                status?: ("new" | "unqualified" | "sold" | "returned" | "unsold" | "duplicate")[] | null;
                 /** @description Any of these tiers. */
                 tier?: ("A" | "B" | "C")[] | null;
                 /** @description Any of these two-letter states. */
@@ -2142,6 +3328,8 @@ export interface operations {
                 created_from?: string | null;
                 /** @description Created before (ISO 8601 with offset). */
                 created_to?: string | null;
+                /** @description `suspected` lists the leads waiting for a duplicate decision. */
+                duplicate_state?: ("suspected" | "kept_apart" | "merged")[] | null;
                 /** @description Text search. Analysts: first name, city, ZIP, id. Managers and admins also: last name, email, phone, street address. */
                 q?: string | null;
             };
@@ -2318,6 +3506,1054 @@ export interface operations {
             };
             /** @description The request conflicts with the current state. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_leads-resolve_duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DuplicateDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminLeadDetail"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_partners-list_partners": {
+        parameters: {
+            query?: {
+                /** @description Only this status. */
+                status?: ("active" | "paused" | "suspended") | null;
+                /** @description Part of the name, any case. */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerList"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_partners-create_partner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerDetail"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_partners-get_partner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerDetail"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_partners-update_partner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerDetail"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_partners-list_api_keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_partners-create_api_key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description `no-store`: the secret is shown once and never cached. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedApiKey"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_partners-revoke_api_key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_partners-rotate_api_key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyRotate"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description `no-store`: the secret is shown once and never cached. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedApiKey"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_partners-list_ledger_entries": {
+        parameters: {
+            query?: {
+                /** @description From `next_cursor`. */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerPage"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_partners-post_ledger_entry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LedgerPost"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerEntryOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_privacy-erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ErasureRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_returns-list_returns": {
+        parameters: {
+            query?: {
+                /** @description Any of these (`pending` to decide). */
+                status?: ("pending" | "accepted" | "rejected")[] | null;
+                /** @description Only this partner's. */
+                partner_id?: string | null;
+                /** @description From `next_cursor`. */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnPage"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_returns-decide_return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                return_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_sales-list_sales": {
+        parameters: {
+            query?: {
+                /** @description Only this buyer's. */
+                partner_id?: string | null;
+                /** @description Only this lead's. */
+                lead_id?: string | null;
+                /** @description Sold at or after (ISO 8601 with offset). */
+                sold_from?: string | null;
+                /** @description Sold before (ISO 8601 with offset). */
+                sold_to?: string | null;
+                /** @description `exclusive` or `shared`. */
+                mode?: ("exclusive" | "shared") | null;
+                /** @description `active` or `returned`. */
+                status?: ("active" | "returned") | null;
+                /** @description From `next_cursor`. */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalePage"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -43,7 +43,6 @@ from app.partners.allocation import (
 )
 from app.partners.models import LeadSale, Partner, PartnerPeriodCount
 from app.partners.schemas import Caps, Filters, Prices, ServiceArea
-from app.solar.tables import reference_data
 
 logger = logging.getLogger("aurum.partners.distribution")
 
@@ -145,6 +144,10 @@ async def _count_sale(
 
 
 def _coordinates(zip_code: str) -> tuple[float, float] | None:
+    # Imported here: the solar tables bring numpy, pandas and pvlib, which the command
+    # line (aurum partner ...) should not pay for at start-up.
+    from app.solar.tables import reference_data
+
     record = reference_data().zips.get(zip_code)
     return (record.latitude, record.longitude) if record else None
 

@@ -177,6 +177,7 @@ class Caps(_Strict):
 def valid_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    # OSError: a name of a tzdata directory ("America") or too long for a file name.
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValueError(f"not a time zone: {name!r} (e.g. America/Phoenix)") from exc
     return name

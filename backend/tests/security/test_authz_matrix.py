@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import create_access_token
+from tests.partners.selling import selling_records
 from tests.support.staff import PASSWORD, PREFIXES, IssuedTokens, api_routes, issue_tokens
 
 IDENTITIES = [
@@ -105,6 +106,32 @@ MATRIX: dict[tuple[str, str], Rule] = {
         "admin", 200, body=lambda c: {"role": "manager"}
     ),
     ("GET", "/api/v1/admin/audit-log"): Rule("admin", 200),
+    # Selling: analysts read, managers change partners, keys and balances, decide returns.
+    ("GET", "/api/v1/admin/partners"): Rule("analyst", 200),
+    ("POST", "/api/v1/admin/partners"): Rule(
+        "manager", 201, body=lambda c: {"name": "Matrix Solar", "service_area": {"states": ["AZ"]}}
+    ),
+    ("GET", "/api/v1/admin/partners/{partner_id}"): Rule("analyst", 200),
+    ("PATCH", "/api/v1/admin/partners/{partner_id}"): Rule(
+        "manager", 200, body=lambda c: {"status": "paused"}
+    ),
+    ("GET", "/api/v1/admin/partners/{partner_id}/api-keys"): Rule("analyst", 200),
+    ("POST", "/api/v1/admin/partners/{partner_id}/api-keys"): Rule(
+        "manager", 201, body=lambda c: {"name": "matrix", "scopes": ["leads:read"]}
+    ),
+    ("POST", "/api/v1/admin/partners/{partner_id}/api-keys/{key_id}/rotate"): Rule(
+        "manager", 201, body=lambda c: {"overlap_hours": 1}
+    ),
+    ("POST", "/api/v1/admin/partners/{partner_id}/api-keys/{key_id}/revoke"): Rule("manager", 200),
+    ("GET", "/api/v1/admin/partners/{partner_id}/ledger"): Rule("analyst", 200),
+    ("POST", "/api/v1/admin/partners/{partner_id}/ledger"): Rule(
+        "manager", 201, body=lambda c: {"amount_cents": 5_000, "note": "matrix"}
+    ),
+    ("GET", "/api/v1/admin/sales"): Rule("analyst", 200),
+    ("GET", "/api/v1/admin/returns"): Rule("analyst", 200),
+    ("POST", "/api/v1/admin/returns/{return_id}/decision"): Rule(
+        "manager", 200, body=lambda c: {"decision": "accept"}
+    ),
 }
 
 RANK = {"analyst": 1, "manager": 2, "admin": 3}
@@ -199,6 +226,8 @@ async def test_authorization_matrix(
     # A second admin, so demoting or disabling one never trips the last-admin rule.
     await make_user("admin")
     context = {"email": target.email, "lead_email": lead.email}
+    needs_sale = "{partner_id}" in path or "{return_id}" in path
+    selling = await selling_records(app, db_session, lead) if needs_sale else {}
     url = path.format_map(
         {
             "lead_id": lead.id,
@@ -206,6 +235,7 @@ async def test_authorization_matrix(
             "user_id": target.id,
             "delivery_id": "msg_" + "0" * 32,
             "endpoint_id": uuid.uuid4(),
+            **selling,
         }
     )
     headers = await _headers_for(identity, app, db_session, make_user)

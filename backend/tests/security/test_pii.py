@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.logging import JsonFormatter
+from tests.partners.selling import selling_records
 from tests.support.staff import PASSWORD
 
 ADMIN = "/api/v1/admin"
@@ -66,7 +67,9 @@ def assert_hidden(texts: list[str], *, email: str, phone: str, street: str) -> N
 )
 @given(email=emails, phone=phones, street=streets, last_name=last_names)
 async def test_no_analyst_response_or_csv_shows_contact_details(
+    app,
     client: httpx.AsyncClient,
+    db_session,
     as_role,
     make_lead,
     make_chat,
@@ -83,9 +86,17 @@ async def test_no_analyst_response_or_csv_shows_contact_details(
         notes=f"Spoke to {last_name}; email {email}, cell {forms_of(phone)[2]}, at {street}.",
     )
     chat = await make_chat(lead)
+    # Sold, and returned by its buyer with the contact details in the note.
+    selling = await selling_records(
+        app, db_session, lead, note=f"{email} / {forms_of(phone)[2]} / {street}: wrong person"
+    )
     analyst = await as_role("analyst")
 
     responses = [
+        await client.get(f"{ADMIN}/sales", params={"lead_id": str(lead.id)}, headers=analyst),
+        await client.get(
+            f"{ADMIN}/returns", params={"partner_id": str(selling["partner_id"])}, headers=analyst
+        ),
         await client.get(f"{ADMIN}/leads", params={"limit": 200}, headers=analyst),
         await client.get(f"{ADMIN}/leads/{lead.id}", headers=analyst),
         await client.get(f"{ADMIN}/conversations", params={"limit": 200}, headers=analyst),
@@ -99,7 +110,7 @@ async def test_no_analyst_response_or_csv_shows_contact_details(
         if response.headers["content-type"].startswith("application/json"):
             texts += strings_in(response.json())
     assert_hidden(texts, email=email, phone=phone, street=street)
-    assert lead.first_name in responses[1].text  # not masked away entirely
+    assert lead.first_name in responses[3].text  # not masked away entirely
 
     # Managers see it all: the check above is not vacuous.
     manager = await client.get(f"{ADMIN}/leads/{lead.id}", headers=await as_role("manager"))
