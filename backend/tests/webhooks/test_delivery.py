@@ -23,9 +23,14 @@ from tests.partners.support import make_partner
 from tests.support.receiver import Receiver, Step, running
 from tests.test_worker import shared_factory
 
-# Now: the partner's library (`standardwebhooks`) refuses signatures dated more than five
-# minutes from its own clock, so what it verifies is sent at the real time.
+# The partner's library (`standardwebhooks`) refuses signatures dated more than five
+# minutes from its own clock, so each test starts its clock at the real time (``T0``
+# below is only the endpoints' creation time).
 T0 = datetime.now(UTC).replace(microsecond=0)
+
+
+def real_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def loopback(settings: Settings, **extra: object) -> Settings:
@@ -69,6 +74,7 @@ async def one(session: AsyncSession, message_id: str) -> WebhookDelivery:
 async def test_the_retry_schedule_and_what_each_answer_means(
     app: FastAPI, db_session: AsyncSession
 ) -> None:
+    T0 = real_now()
     settings = loopback(app.state.settings)
     receiver = Receiver(
         script=[
@@ -135,6 +141,7 @@ async def test_the_retry_schedule_and_what_each_answer_means(
 async def test_410_disables_the_endpoint_and_nothing_is_dropped(
     app: FastAPI, db_session: AsyncSession, client, as_role
 ) -> None:  # type: ignore[no-untyped-def]
+    T0 = real_now()
     settings = loopback(app.state.settings)
     receiver = Receiver(script=[Step(410)], then=Step(200))
     async with running(receiver):
@@ -169,6 +176,7 @@ async def test_410_disables_the_endpoint_and_nothing_is_dropped(
 async def test_after_the_last_retry_a_delivery_is_held_and_staff_are_told(
     app: FastAPI, db_session: AsyncSession
 ) -> None:
+    T0 = real_now()
     settings = loopback(app.state.settings)
     receiver = Receiver(then=Step(503))
     async with running(receiver):
@@ -194,6 +202,7 @@ async def test_after_the_last_retry_a_delivery_is_held_and_staff_are_told(
 
 
 async def test_during_a_rotation_both_secrets_sign(app: FastAPI, db_session: AsyncSession) -> None:
+    T0 = real_now()
     settings = loopback(app.state.settings)
     receiver = Receiver()
     async with running(receiver):
@@ -239,6 +248,7 @@ async def test_during_a_rotation_both_secrets_sign(app: FastAPI, db_session: Asy
 async def test_urls_that_are_not_public_https_are_refused(
     app: FastAPI, db_session: AsyncSession, url: str
 ) -> None:
+    T0 = real_now()
     from app.core.errors import ValidationFailed
 
     partner = await make_partner(db_session)
@@ -258,6 +268,7 @@ async def test_urls_that_are_not_public_https_are_refused(
 async def test_a_url_that_turns_private_is_refused_at_send_time(
     app: FastAPI, db_session: AsyncSession
 ) -> None:
+    T0 = real_now()
     partner = await make_partner(db_session)
     endpoint = WebhookEndpoint(
         id=uuid.uuid4(),
