@@ -159,9 +159,9 @@ describe("manager", () => {
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
 
     const manage = page.getByRole("region", { name: "Manage" });
-    await manage.getByLabel("Status").selectOption("sold");
+    await manage.getByLabel("Status").selectOption("unqualified");
     await manage.getByRole("button", { name: "Change status" }).click();
-    await manage.getByText("Status changed to Sold.").waitFor();
+    await manage.getByText("Status changed to Unqualified.").waitFor();
     await manage.getByLabel("Internal notes").fill("Prefers email. <b>not bold</b>");
     await manage.getByRole("button", { name: "Save notes" }).click();
     await manage.getByText("Notes saved.").waitFor();
@@ -169,7 +169,7 @@ describe("manager", () => {
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Ada Lovelace" }).waitFor();
     assert.equal(await page.getByRole("region", { name: "Manage" }).getByLabel("Internal notes").inputValue(), "Prefers email. <b>not bold</b>");
-    assert.equal(await page.getByRole("region", { name: "Manage" }).getByLabel("Status").inputValue(), "sold");
+    assert.equal(await page.getByRole("region", { name: "Manage" }).getByLabel("Status").inputValue(), "unqualified");
     assert.deepEqual(realProblems(problems), []);
   });
 

@@ -54,6 +54,8 @@ export function leadSummary(overrides: Partial<Schemas["AdminLeadSummary"]> = {}
     homeowner: true,
     timeline: "asap",
     submission_count: 1,
+    duplicate_state: null,
+    erased: false,
     pii_masked: false,
     ...overrides,
   };
@@ -69,6 +71,11 @@ export const maskedLeadFields = {
 export function leadDetail(overrides: Partial<Schemas["AdminLeadDetail"]> = {}): Schemas["AdminLeadDetail"] {
   return {
     ...leadSummary(),
+    allowed_statuses: ["unqualified"],
+    submissions: [],
+    duplicate_of: null,
+    duplicate_reason: null,
+    possible_duplicates: [],
     street_address: "12 Main St",
     property_type: "single_family",
     roof_type: "asphalt_shingle",

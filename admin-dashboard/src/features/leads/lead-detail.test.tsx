@@ -110,14 +110,17 @@ describe("lead detail", () => {
 
     const changeButton = within(manage).getByRole("button", { name: "Change status" });
     expect(changeButton).toBeDisabled();
-    await user.selectOptions(within(manage).getByLabelText("Status"), "sold");
+    // Only what the API allows by hand is offered (a sale is made by selling, not here).
+    const options = within(within(manage).getByLabelText("Status")).getAllByRole("option");
+    expect(options.map((option) => option.textContent)).toEqual(["New", "Unqualified"]);
+    await user.selectOptions(within(manage).getByLabelText("Status"), "unqualified");
     await user.click(changeButton);
 
-    expect(await within(manage).findByText("Status changed to Sold.")).toBeInTheDocument();
-    expect(patches).toEqual([{ status: "sold" }]);
+    expect(await within(manage).findByText("Status changed to Unqualified.")).toBeInTheDocument();
+    expect(patches).toEqual([{ status: "unqualified" }]);
     const patch = requestsOf(fetchMock).find((request) => request.method === "PATCH");
     expect(patch?.headers.get("Authorization")).toBe("Bearer access-manager");
-    expect(within(screen.getByRole("main")).getAllByText("Sold").length).toBeGreaterThan(0);
+    expect(within(screen.getByRole("main")).getAllByText("Unqualified").length).toBeGreaterThan(0);
     expect(queryClient.getQueryState(["admin", "leads", "list", {}])?.isInvalidated).toBe(true);
   });
 
@@ -162,7 +165,7 @@ describe("lead detail", () => {
     const { user } = renderRoute(`/leads/${lead.id}`, { as: "manager" });
     const manage = await screen.findByRole("region", { name: "Manage" });
 
-    await user.selectOptions(within(manage).getByLabelText("Status"), "returned");
+    await user.selectOptions(within(manage).getByLabelText("Status"), "unqualified");
     await user.click(within(manage).getByRole("button", { name: "Change status" }));
 
     expect(await within(manage).findByText("Not saved: You don't have access to this. This needs the manager role or higher.")).toBeInTheDocument();

@@ -17,7 +17,7 @@ export type LeadTier = NonNullable<ListQuery["tier"]>[number];
 export type LeadSource = NonNullable<ListQuery["source"]>[number];
 export type LeadSort = NonNullable<ListQuery["sort"]>;
 
-export const LEAD_STATUSES = ["new", "unqualified", "sold", "returned"] as const satisfies readonly LeadStatus[];
+export const LEAD_STATUSES = ["new", "unqualified", "sold", "returned", "unsold", "duplicate"] as const satisfies readonly LeadStatus[];
 export const LEAD_TIERS = ["A", "B", "C"] as const satisfies readonly LeadTier[];
 export const LEAD_SOURCES = ["chat", "form"] as const satisfies readonly LeadSource[];
 export const LEAD_SORTS = ["-created_at", "created_at", "-score", "score"] as const satisfies readonly LeadSort[];
@@ -30,6 +30,8 @@ export const STATUS_LABELS: Record<LeadStatus, string> = {
   unqualified: "Unqualified",
   sold: "Sold",
   returned: "Returned",
+  unsold: "Unsold",
+  duplicate: "Duplicate",
 };
 export const SOURCE_LABELS: Record<LeadSource, string> = { chat: "Chat", form: "Form" };
 

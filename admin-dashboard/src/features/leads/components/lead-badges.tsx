@@ -7,6 +7,8 @@ const STATUS_TONES: Record<LeadStatus, BadgeTone> = {
   unqualified: "neutral",
   sold: "warning",
   returned: "danger",
+  unsold: "neutral",
+  duplicate: "neutral",
 };
 const TIER_TONES: Record<string, BadgeTone> = { A: "success", B: "warning", C: "neutral" };
 

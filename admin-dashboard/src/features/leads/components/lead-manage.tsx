@@ -44,6 +44,17 @@ export function LeadStatusForm({ lead }: { lead: LeadDetail }) {
   }
 
   const saved = update.isSuccess && isStatus(update.data.status) ? `Status changed to ${STATUS_LABELS[update.data.status]}.` : null;
+  // Only the changes the lead's status allows by hand (sales, returns and merges change it
+  // on their own); the API refuses anything else.
+  const choices = [...new Set([lead.status, ...lead.allowed_statuses])].filter(isStatus);
+  if (choices.length === 1) {
+    return (
+      <p className="text-sm text-muted-foreground">
+        Status: {isStatus(lead.status) ? STATUS_LABELS[lead.status] : lead.status}. It changes by itself from here (a sale, a return or a
+        merge).
+      </p>
+    );
+  }
   return (
     <form onSubmit={submit} className="space-y-2">
       <Label htmlFor={`${id}-status`}>Status</Label>
@@ -57,7 +68,7 @@ export function LeadStatusForm({ lead }: { lead: LeadDetail }) {
             update.reset();
           }}
         >
-          {LEAD_STATUSES.map((value) => (
+          {choices.map((value) => (
             <option key={value} value={value}>
               {STATUS_LABELS[value]}
             </option>
