@@ -157,7 +157,8 @@ class ZipRecord:
 
 @dataclass(frozen=True, slots=True)
 class ZctaGhiTable:
-    """NSRDB annual mean daily GHI by ZCTA, with each ZCTA's position for nearest search."""
+    """NSRDB annual mean daily GHI by ZCTA, with each ZCTA's position (ordered by
+    latitude) for nearest search."""
 
     ghi_by_zcta: dict[str, float]
     zctas: tuple[str, ...]
@@ -277,7 +278,8 @@ def load_zcta_ghi(zips: dict[str, ZipRecord], path: Path = ZCTA_GHI_CSV) -> Zcta
             for row in csv.DictReader(handle)
             if row["zcta"] in zips
         }
-    zctas = tuple(sorted(ghi))
+    # Sorted by latitude, so a nearest search can look at one band of it.
+    zctas = tuple(sorted(ghi, key=lambda z: (zips[z].latitude, z)))
     return ZctaGhiTable(
         ghi_by_zcta=ghi,
         zctas=zctas,
