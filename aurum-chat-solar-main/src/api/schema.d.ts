@@ -943,21 +943,19 @@ export interface components {
             co2_kg_per_kwh: number;
             /** Co2 Source */
             co2_source: string;
+            compensation: components["schemas"]["CompensationOut"];
             /**
              * Consumption Source
-             * @description annual_kwh | monthly_bill / rate
+             * @description annual_kwh | bill minus fixed charge / rate
              */
             consumption_source: string;
-            /** Cost Per Watt Usd */
-            cost_per_watt_usd: number;
-            /** Cost Source */
-            cost_source: string;
+            cost_per_watt: components["schemas"]["Sourced"];
             /** Dc Ac Ratio */
             dc_ac_ratio: number;
             /** Degradation Pct Per Year */
             degradation_pct_per_year: number;
-            /** Electricity Rate Usd Per Kwh */
-            electricity_rate_usd_per_kwh: number;
+            electricity_rate: components["schemas"]["Sourced"];
+            fixed_charge: components["schemas"]["Sourced"];
             /** Incentives Table */
             incentives_table: components["schemas"]["IncentiveRule"][];
             /**
@@ -967,6 +965,7 @@ export interface components {
             install_date_assumed: string;
             /** Inverter Efficiency Pct */
             inverter_efficiency_pct: number;
+            minimum_system_kw: components["schemas"]["Sourced"];
             /** Module */
             module: string;
             /** Mount */
@@ -979,24 +978,18 @@ export interface components {
             production_adjustment_pct: number;
             /** Production Model */
             production_model: string;
-            /**
-             * Rate Source
-             * @description request | settings override | EIA 2023 state average
-             */
-            rate_source: string;
+            self_consumption_share: components["schemas"]["Sourced"];
             shade: components["schemas"]["Shade"];
             /** Shade Loss Pct */
             shade_loss_pct: number;
-            /** Surplus Valuation */
-            surplus_valuation: string;
+            solar_resource: components["schemas"]["SolarResource"];
             /** Temperature Coefficient Pct Per C */
             temperature_coefficient_pct_per_c: number;
             /** Tilt Deg */
             tilt_deg: number;
             /** Total Losses Pct */
             total_losses_pct: number;
-            /** Utility Escalation Pct Per Year */
-            utility_escalation_pct_per_year: number;
+            utility_escalation: components["schemas"]["Sourced"];
             /** Weather Source */
             weather_source: string;
         };
@@ -1057,6 +1050,12 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /**
+         * Basis
+         * @description Where an assumption's value comes from.
+         * @enum {string}
+         */
+        Basis: "state" | "fallback" | "override" | "request" | "national";
         /** Check */
         Check: {
             /** Backend */
@@ -1072,6 +1071,41 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "unavailable";
+        };
+        /**
+         * Compensation
+         * @description How a utility credits the output of a new residential system.
+         * @enum {string}
+         */
+        Compensation: "retail_net_metering" | "monthly_netting" | "net_billing";
+        /**
+         * CompensationOut
+         * @description How the utility values solar output: the state's rule for new customers.
+         */
+        CompensationOut: {
+            basis: components["schemas"]["Basis"];
+            /** Description */
+            description: string;
+            /** @description Credit per exported kWh in year 1 (mean over the months); null under retail net metering, where exports earn the retail rate. */
+            export_credit: components["schemas"]["Sourced"] | null;
+            /**
+             * Export Credit By Month Usd Per Kwh
+             * @description Year-1 export credit for each month, January first.
+             */
+            export_credit_by_month_usd_per_kwh: number[] | null;
+            /**
+             * Export Credit Follows Retail
+             * @description True when the credit is a share of the retail rate and rises with it; a dollar credit stays flat.
+             */
+            export_credit_follows_retail: boolean;
+            /**
+             * Production Charge Usd Per Kwh
+             * @description A charge on every kWh produced (Connecticut's netting tariff), else 0.
+             */
+            production_charge_usd_per_kwh: number;
+            rule: components["schemas"]["Compensation"];
+            /** Source */
+            source: string;
         };
         /** ConsentDisclosure */
         ConsentDisclosure: {
@@ -1248,28 +1282,55 @@ export interface components {
             electricity_rate_usd_per_kwh: number;
             /** Engine Version */
             engine_version: string;
-            /** Gross Cost Usd */
-            gross_cost_usd: number;
+            /** Gross Cost Cents */
+            gross_cost_cents: number;
+            /**
+             * Gross Cost Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly gross_cost_usd: number;
             /** Incentives */
             incentives: components["schemas"]["IncentiveOut"][];
-            /** Incentives Usd */
-            incentives_usd: number;
+            /** Incentives Cents */
+            incentives_cents: number;
             /**
-             * Lifetime Net Savings Usd
+             * Incentives Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly incentives_usd: number;
+            /**
+             * Lifetime Net Savings Cents
              * @description Lifetime savings minus net cost (and loan interest when financed).
              */
-            lifetime_net_savings_usd: number;
+            lifetime_net_savings_cents: number;
             /**
-             * Lifetime Savings Usd
+             * Lifetime Net Savings Usd
+             * @description Whole dollars, as shown (negative when it never pays back).
+             */
+            readonly lifetime_net_savings_usd: number;
+            /**
+             * Lifetime Savings Cents
              * @description Bill savings over the analysis period.
              */
-            lifetime_savings_usd: number;
+            lifetime_savings_cents: number;
+            /**
+             * Lifetime Savings Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly lifetime_savings_usd: number;
             loan: components["schemas"]["LoanOut"] | null;
             location: components["schemas"]["LocationOut"];
+            /** Monthly */
+            monthly: components["schemas"]["MonthOut"][];
             /** Monthly Production Kwh */
             monthly_production_kwh: number[];
-            /** Net Cost Usd */
-            net_cost_usd: number;
+            /** Net Cost Cents */
+            net_cost_cents: number;
+            /**
+             * Net Cost Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly net_cost_usd: number;
             /**
              * Notes
              * @description Plain-language caveats worth showing the homeowner.
@@ -1277,9 +1338,9 @@ export interface components {
             notes: string[];
             /**
              * Offset Pct
-             * @description First-year production / consumption, percent.
+             * @description First-year production / consumption, percent; null when the bill is all fixed charges (no energy use to offset).
              */
-            offset_pct: number;
+            offset_pct: number | null;
             /** Panel Count */
             panel_count: number;
             /**
@@ -1287,6 +1348,8 @@ export interface components {
              * @description Simple payback in years; null when not reached within the analysis period.
              */
             payback_years: number | null;
+            /** @description your_use, or minimum_practical_size when the use needs a smaller system than installers fit (see assumptions.minimum_system_kw). */
+            sizing: components["schemas"]["Sizing"];
             /**
              * Specific Yield Kwh Per Kw
              * @description First-year AC kWh per kW DC.
@@ -1297,8 +1360,16 @@ export interface components {
              * @description DC nameplate, kW.
              */
             system_size_kw: number;
-            /** Year1 Savings Usd */
-            year1_savings_usd: number;
+            /**
+             * Year1 Savings Cents
+             * @description Never more than the bill's energy part.
+             */
+            year1_savings_cents: number;
+            /**
+             * Year1 Savings Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly year1_savings_usd: number;
         };
         /**
          * EstimateInput
@@ -1370,8 +1441,13 @@ export interface components {
         };
         /** IncentiveOut */
         IncentiveOut: {
-            /** Amount Usd */
-            amount_usd: number;
+            /** Amount Cents */
+            amount_cents: number;
+            /**
+             * Amount Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly amount_usd: number;
             /** Name */
             name: string;
         };
@@ -1512,14 +1588,24 @@ export interface components {
         LoanOut: {
             /** Apr Pct */
             apr_pct: number;
-            /** Monthly Payment Usd */
-            monthly_payment_usd: number;
-            /** Principal Usd */
-            principal_usd: number;
+            /** Monthly Payment Cents */
+            monthly_payment_cents: number;
+            /**
+             * Monthly Payment Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly monthly_payment_usd: number;
+            /** Principal Cents */
+            principal_cents: number;
             /** Term Years */
             term_years: number;
-            /** Total Interest Usd */
-            total_interest_usd: number;
+            /** Total Interest Cents */
+            total_interest_cents: number;
+            /**
+             * Total Interest Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly total_interest_usd: number;
         };
         /**
          * LocationInfo
@@ -1630,6 +1716,45 @@ export interface components {
             /** Seq */
             seq: number;
         };
+        /**
+         * MonthOut
+         * @description One month of the first year: energy and the bill with and without solar.
+         */
+        MonthOut: {
+            /**
+             * Bill With Solar Cents
+             * @description Never below the fixed monthly charge.
+             */
+            bill_with_solar_cents: number;
+            /**
+             * Bill With Solar Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly bill_with_solar_usd: number;
+            /** Bill Without Solar Cents */
+            bill_without_solar_cents: number;
+            /**
+             * Bill Without Solar Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly bill_without_solar_usd: number;
+            /** Consumption Kwh */
+            consumption_kwh: number;
+            /**
+             * Exported Kwh
+             * @description Output sent to the grid (not used as it is made).
+             */
+            exported_kwh: number;
+            /** Month */
+            month: number;
+            /** Production Kwh */
+            production_kwh: number;
+            /**
+             * Savings Cents
+             * @description bill_without_solar - bill_with_solar, cents.
+             */
+            readonly savings_cents: number;
+        };
         /** PasswordChange */
         PasswordChange: {
             /** Current Password */
@@ -1705,6 +1830,64 @@ export interface components {
          * @enum {string}
          */
         Shade: "none" | "light" | "moderate" | "heavy";
+        /**
+         * Sizing
+         * @enum {string}
+         */
+        Sizing: "your_use" | "minimum_practical_size";
+        /**
+         * SolarResource
+         * @description How bright the site's typical year is, and the NSRDB correction that set it.
+         */
+        SolarResource: {
+            /**
+             * Corrected
+             * @description True when the annual GHI was set from NSRDB.
+             */
+            corrected: boolean;
+            /**
+             * Ghi Kwh M2 Day
+             * @description Annual mean daily GHI the estimate used.
+             */
+            ghi_kwh_m2_day: number;
+            /**
+             * Nsrdb Ghi Kwh M2 Day
+             * @description NSRDB PSM v3 1998-2016 mean daily GHI at the site's ZCTA.
+             */
+            nsrdb_ghi_kwh_m2_day: number | null;
+            /** Source */
+            source: string;
+            /**
+             * Station Scale Factors
+             * @description Factor on each station's monthly GHI, in location.stations order.
+             */
+            station_scale_factors: number[];
+            /**
+             * Tmy3 Ghi Kwh M2 Day
+             * @description The same from the TMY3 stations alone.
+             */
+            tmy3_ghi_kwh_m2_day: number;
+            /**
+             * Zcta
+             * @description ZIP code tabulation area the NSRDB figure is for.
+             */
+            zcta: string | null;
+            /** Zcta Distance Km */
+            zcta_distance_km: number | null;
+        };
+        /**
+         * Sourced
+         * @description One assumption: its value, its unit, where it comes from and how local it is.
+         */
+        Sourced: {
+            basis: components["schemas"]["Basis"];
+            /** Source */
+            source: string;
+            /** Unit */
+            unit: string;
+            /** Value */
+            value: number;
+        };
         /**
          * TokenOut
          * @description An access token for the `Authorization: Bearer` header. The refresh token is set
