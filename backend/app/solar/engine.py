@@ -564,7 +564,7 @@ def _state_rate(state: str, config: SolarConfig) -> Sourced:
         " (approximate: EIA figure as quoted by Wyoming Public Media)" if state == "WY" else ""
     )
     return Sourced(
-        value=reference_data().state_rates_usd_per_kwh[state],
+        value=round(reference_data().state_rates_usd_per_kwh[state], 4),
         unit="USD/kWh",
         basis=Basis.STATE,
         source=f"{_RATE_SOURCE_EIA}{approximate}",

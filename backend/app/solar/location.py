@@ -12,8 +12,8 @@ and orientation); a ZIP's yield is the weighted mean of its stations' yields.
 
 Current-era sunshine: each ZIP also gets the NREL NSRDB annual GHI of its ZIP code
 tabulation area (ZCTA), or of the nearest ZCTA when the ZIP is not one (PO-box and
-downtown ZIPs; 99 % of them lie within 9 km of one). The engine sets the stations'
-years to that level (``resource.nsrdb_scale``).
+downtown ZIPs, a fifth of them: median 1.7 km from a ZCTA, 99 % within 16 km). The
+engine sets the stations' years to that level (``resource.nsrdb_scale``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ STATIONS_PER_SITE = 3
 IDW_POWER = 2.0
 MIN_DISTANCE_KM = 1.0
 #: Farther than this from any ZCTA, a ZIP keeps its stations' TMY3 level: two ZIPs
-#: (remote Maine and Alaska, 65-73 km) in the shipped data.
+#: (Clayton Lake, ME and Takotna, AK, 65-73 km) in the shipped data.
 MAX_ZCTA_DISTANCE_KM = 50.0
 
 _ZIP_PATTERN = re.compile(r"^(\d{5})(?:[- ]?\d{4})?$")

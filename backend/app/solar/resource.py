@@ -55,11 +55,12 @@ _MONTH_MIDDLES = np.concatenate(
 #: Greensboro 11 C, Sand Point 5 C). A documented assumption, worth ~0.5 % a year.
 DIURNAL_HALF_RANGE_C = 5.0
 
-#: Bounds on the NSRDB / TMY3 annual GHI factor. Over the lower 48 the factor a ZIP
-#: gets runs 0.87-1.25 (1st-99th percentile 0.97-1.18); beyond these bounds lie a few
-#: dozen Hawaii and Alaska ZIPs whose ZCTA point sits far from where people live
-#: (Honolulu 96821 up the Koolau range: 0.74) or where the satellite retrieval is
-#: doubtful over snow (Prudhoe Bay 1.40); there the correction stops at the bound.
+#: Bounds on the NSRDB / TMY3 annual GHI factor of a station. Over the lower 48 the
+#: factors ZIPs give their stations run 0.95-1.20 (1st-99th percentile), and 0.1 % of
+#: them fall outside these bounds; 14 % of Alaska's and 18 % of Hawaii's do, where the
+#: ZCTA point sits far from where people live (Honolulu 96821 up the Koolau range:
+#: 0.74) or the satellite retrieval is doubtful over snow (Prudhoe Bay: 1.40). There
+#: the correction stops at the bound.
 NSRDB_SCALE_BOUNDS = (0.85, 1.25)
 
 #: A clear day is at most this much brighter than the Ineichen clear sky (cloud
