@@ -29,6 +29,8 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from app.core.config import ConfigError, Settings
 from app.core.errors import ValidationFailed
 from app.solar import economics, finance
@@ -71,7 +73,6 @@ from app.solar.schemas import (
     LoanOut,
     LocationInfo,
     LocationOut,
-    MonthOut,
     Shade,
     Sizing,
     SolarResource,
@@ -117,10 +118,14 @@ _RATE_SOURCE_EIA = (
 NSRDB_BOUNDS_TEXT = f"{NSRDB_SCALE_BOUNDS[0]:g}-{NSRDB_SCALE_BOUNDS[1]:g}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class SolarConfig:
     """Assumptions an operator may change (see ``from_settings``); the state tables
-    supply the rest."""
+    supply the rest.
+
+    Compared and hashed by identity (an app builds one), so a state's terms can be
+    cached per configuration.
+    """
 
     #: Today's national installed cost; a state's figure is its ratio to its source's
     #: national median times this.
@@ -300,8 +305,31 @@ def station_scales(location: Location, corrected: bool = True) -> tuple[float, .
 def monthly_yield(location: Location, spec: ArraySpec, corrected: bool = True) -> list[float]:
     """kWh per kW per month at a site: its stations' yields, inverse-distance weighted,
     each station's year set to the site's NSRDB level unless ``corrected`` is False."""
+    return _blended_yield(location, spec, station_scales(location, corrected))
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What an estimate says about its place, worked out once per place."""
+
+    scales: tuple[float, ...]
+    resource: SolarResource
+    location: LocationOut
+
+
+@lru_cache(maxsize=8192)
+def _site(location: Location, corrected: bool) -> Site:
+    scales = station_scales(location, corrected)
+    return Site(
+        scales=scales,
+        resource=_solar_resource(location, scales, corrected),
+        location=_location_out(location),
+    )
+
+
+def _blended_yield(location: Location, spec: ArraySpec, scales: tuple[float, ...]) -> list[float]:
     blended = [0.0] * 12
-    for weighted, scale in zip(location.stations, station_scales(location, corrected), strict=True):
+    for weighted, scale in zip(location.stations, scales, strict=True):
         monthly = _station_yield(weighted.station.usaf, scale, spec)
         for month, value in enumerate(monthly):
             blended[month] += weighted.weight * value
@@ -309,11 +337,60 @@ def monthly_yield(location: Location, spec: ArraySpec, corrected: bool = True) -
 
 
 def clear_caches() -> None:
-    """Forget every cached year, yield and place (benchmarks measure cold paths with it)."""
+    """Forget every cached year, yield, place and state's terms (benchmarks measure cold
+    paths with it)."""
     _station_sky.cache_clear()
     _station_year.cache_clear()
     _station_yield.cache_clear()
+    _state_terms.cache_clear()
+    _site.cache_clear()
+    _compensation_out.cache_clear()
+    _incentives_table.cache_clear()
     location_cache_clear()
+
+
+@dataclass(frozen=True, slots=True)
+class StateTerms:
+    """A state's money assumptions under one configuration (the homeowner's own rate,
+    when given, replaces ``rate``)."""
+
+    rate: Sourced
+    fixed_charge: Sourced
+    cost_per_watt: Sourced
+    escalation: Sourced
+    self_consumption: Sourced
+    export: ExportRule
+    minimum_system: Sourced
+
+
+@lru_cache(maxsize=1024)
+def _state_terms(state: str, config: SolarConfig) -> StateTerms:
+    money = reference_data().state_money
+    default_minimum = config.minimum_system_kw == economics.MINIMUM_SYSTEM_KW
+    return StateTerms(
+        rate=_state_rate(state, config),
+        fixed_charge=economics.fixed_charge(
+            state, money, config.fixed_charge_overrides, config.fixed_charge_fallback_usd
+        ),
+        cost_per_watt=economics.cost_per_watt(
+            state, money, config.cost_per_watt_usd, config.cost_per_watt_overrides
+        ),
+        escalation=economics.escalation(
+            state, money, config.utility_escalation_pct, config.escalation_cap_pct
+        ),
+        self_consumption=economics.self_consumption(state, money, config.self_consumption_share),
+        export=economics.export_rule(
+            state, money, config.compensation_overrides, config.export_credit_fallback_usd_per_kwh
+        ),
+        minimum_system=Sourced(
+            value=config.minimum_system_kw,
+            unit="kW",
+            basis=Basis.NATIONAL if default_minimum else Basis.OVERRIDE,
+            source=economics.MINIMUM_SYSTEM_SOURCE
+            if default_minimum
+            else "SOLAR_MINIMUM_SYSTEM_KW",
+        ),
+    )
 
 
 def total_losses_pct(shade: Shade, base_pct: float = DEFAULT_LOSSES_PCT) -> float:
@@ -328,11 +405,9 @@ def estimate(request: EstimateInput, config: SolarConfig = DEFAULT_CONFIG) -> Es
     """Size a system for the request and work out its production, cost and savings."""
     location = lookup_location(request.zip_code)
     state = location.state
-    money = reference_data().state_money
-    rate = _rate(request, state, config)
-    fixed = economics.fixed_charge(
-        state, money, config.fixed_charge_overrides, config.fixed_charge_fallback_usd
-    )
+    terms = _state_terms(state, config)
+    rate = _rate(request, terms)
+    fixed = terms.fixed_charge
     if request.annual_kwh is not None:
         consumption, consumption_source = request.annual_kwh, "annual_kwh"
     else:
@@ -358,11 +433,10 @@ def estimate(request: EstimateInput, config: SolarConfig = DEFAULT_CONFIG) -> Es
         losses_pct=total_losses_pct(request.shade),
     )
     adjustment = 1.0 + config.production_adjustment_pct / 100.0
-    scales = station_scales(location, config.nsrdb_correction)
-    monthly_per_kw = [
-        v * adjustment for v in monthly_yield(location, spec, config.nsrdb_correction)
-    ]
-    yield_per_kw = sum(monthly_per_kw)
+    site = _site(location, config.nsrdb_correction)
+    scales = site.scales
+    monthly_per_kw = np.array(_blended_yield(location, spec, scales)) * adjustment
+    yield_per_kw = float(monthly_per_kw.sum())
 
     offset_target = DEFAULT_OFFSET_PCT if request.offset_pct is None else request.offset_pct
     panel_watts = DEFAULT_PANEL_WATTS if request.panel_watts is None else request.panel_watts
@@ -370,12 +444,10 @@ def estimate(request: EstimateInput, config: SolarConfig = DEFAULT_CONFIG) -> Es
         consumption, yield_per_kw, offset_target, panel_watts, config.minimum_system_kw
     )
     size_kw = sizing.system_size_kw
-    monthly_production = [v * size_kw for v in monthly_per_kw]
+    monthly_production = monthly_per_kw * size_kw
     production = yield_per_kw * size_kw
 
-    cost_per_watt = economics.cost_per_watt(
-        state, money, config.cost_per_watt_usd, config.cost_per_watt_overrides
-    )
+    cost_per_watt = terms.cost_per_watt
     gross_cents = whole_dollar_cents(size_kw * 1000.0 * cost_per_watt.value)
     install_date = config.install_date()
     applied = finance.apply_incentives(
@@ -386,46 +458,45 @@ def estimate(request: EstimateInput, config: SolarConfig = DEFAULT_CONFIG) -> Es
     ]
     net_cents = gross_cents - sum(i.amount_cents for i in incentives)
 
-    escalation = economics.escalation(
-        state, money, config.utility_escalation_pct, config.escalation_cap_pct
-    )
-    self_use = economics.self_consumption(state, money, config.self_consumption_share)
-    export = economics.export_rule(
-        state, money, config.compensation_overrides, config.export_credit_fallback_usd_per_kwh
-    )
+    export = terms.export
     tariff = Tariff(
         rate_usd_per_kwh=rate.value,
         fixed_usd_per_month=fixed.value,
         compensation=export.compensation,
         export_credit_usd_per_kwh=export.year1_credit(rate.value) or (0.0,) * MONTHS,
         export_credit_follows_retail=export.fraction_of_retail is not None,
-        self_consumption_share=self_use.value,
-        escalation_pct=escalation.value,
+        self_consumption_share=terms.self_consumption.value,
+        escalation_pct=terms.escalation.value,
         minimum_bill_usd_per_month=fixed.value,
         production_charge_usd_per_kwh=export.production_charge_usd_per_kwh,
     )
-    monthly_consumption = [consumption / MONTHS] * MONTHS
+    monthly_use = consumption / MONTHS
     savings = finance.project_savings(
         monthly_production_kwh=monthly_production,
-        monthly_consumption_kwh=monthly_consumption,
+        monthly_consumption_kwh=np.full(MONTHS, monthly_use),
         tariff=tariff,
         degradation_pct=config.degradation_pct,
         years=config.analysis_years,
         net_cost_usd=net_cents / 100.0,
     )
+    production_shown = np.round(monthly_production, 1).tolist()
+    bill_without = _whole_dollar_cents(savings.bill_without_usd)
+    bill_with = _whole_dollar_cents(savings.bill_with_usd)
+    # Plain rows, validated with the Estimate in one pass (12 model objects built in
+    # Python would cost a fifth of a warm estimate).
     months = [
-        MonthOut(
-            month=index + 1,
-            production_kwh=round(monthly_production[index], 1),
-            consumption_kwh=round(monthly_consumption[index], 1),
-            exported_kwh=round(savings.exported_kwh[index], 1),
-            bill_without_solar_cents=whole_dollar_cents(savings.bill_without_usd[index]),
-            bill_with_solar_cents=whole_dollar_cents(savings.bill_with_usd[index]),
-        )
-        for index in range(MONTHS)
+        {
+            "month": index + 1,
+            "production_kwh": production_shown[index],
+            "consumption_kwh": round(monthly_use, 1),
+            "exported_kwh": exported,
+            "bill_without_solar_cents": bill_without[index],
+            "bill_with_solar_cents": bill_with[index],
+        }
+        for index, exported in enumerate(np.round(savings.exported_kwh, 1).tolist())
     ]
     # Year 1 is the sum of the months as shown, so the card's table adds up.
-    year1_cents = sum(m.savings_cents for m in months)
+    year1_cents = sum(bill_without) - sum(bill_with)
     lifetime_cents = whole_dollar_cents(savings.lifetime_usd)
     loan = None
     interest_cents = 0
@@ -443,29 +514,15 @@ def estimate(request: EstimateInput, config: SolarConfig = DEFAULT_CONFIG) -> Es
             total_interest_cents=interest_cents,
         )
 
-    minimum_system = Sourced(
-        value=config.minimum_system_kw,
-        unit="kW",
-        basis=(
-            Basis.NATIONAL
-            if config.minimum_system_kw == economics.MINIMUM_SYSTEM_KW
-            else Basis.OVERRIDE
-        ),
-        source=(
-            economics.MINIMUM_SYSTEM_SOURCE
-            if config.minimum_system_kw == economics.MINIMUM_SYSTEM_KW
-            else "SOLAR_MINIMUM_SYSTEM_KW"
-        ),
-    )
     assumptions = Assumptions(
-        solar_resource=_solar_resource(location, scales, config.nsrdb_correction),
+        solar_resource=site.resource,
         weather_source=(
             "NREL TMY3 monthly means (1991-2005) of the three nearest stations (weights in "
             "location.stations), their yearly level set to NSRDB's (solar_resource), each "
             "made into an hourly year: Ineichen clear sky, Bendt daily clearness, Erbs split"
         ),
         offset_target_pct=offset_target,
-        minimum_system_kw=minimum_system,
+        minimum_system_kw=terms.minimum_system,
         panel_watts=panel_watts,
         tilt_deg=spec.tilt_deg,
         azimuth_deg=spec.azimuth_deg,
@@ -486,14 +543,12 @@ def estimate(request: EstimateInput, config: SolarConfig = DEFAULT_CONFIG) -> Es
         electricity_rate=rate,
         consumption_source=consumption_source,
         fixed_charge=fixed,
-        compensation=_compensation_out(export, tariff, state),
-        self_consumption_share=self_use,
-        utility_escalation=escalation,
+        compensation=_compensation_out(export, tariff.export_credit_usd_per_kwh, state),
+        self_consumption_share=terms.self_consumption,
+        utility_escalation=terms.escalation,
         cost_per_watt=cost_per_watt,
         install_date_assumed=install_date,
-        incentives_table=[
-            _incentive_rule(i, any(a.name == i.name for a in applied)) for i in config.incentives
-        ],
+        incentives_table=_incentives_table(config, state, install_date),
         degradation_pct_per_year=config.degradation_pct,
         analysis_years=config.analysis_years,
         co2_kg_per_kwh=config.co2_kg_per_kwh,
@@ -504,7 +559,7 @@ def estimate(request: EstimateInput, config: SolarConfig = DEFAULT_CONFIG) -> Es
         panel_count=sizing.panel_count,
         sizing=Sizing.MINIMUM_PRACTICAL if sizing.raised_to_minimum else Sizing.YOUR_USE,
         annual_production_kwh=round(production, 1),
-        monthly_production_kwh=[m.production_kwh for m in months],
+        monthly_production_kwh=production_shown,
         specific_yield_kwh_per_kw=round(yield_per_kw, 1),
         annual_consumption_kwh=round(consumption, 1),
         offset_pct=round(production / consumption * 100.0, 1) if consumption > 0 else None,
@@ -520,7 +575,7 @@ def estimate(request: EstimateInput, config: SolarConfig = DEFAULT_CONFIG) -> Es
         monthly=months,
         loan=loan,
         co2_offset_tons_per_year=round(production * config.co2_kg_per_kwh / 1000.0, 2),
-        location=_location_out(location),
+        location=site.location,
         assumptions=assumptions,
         notes=_notes(request, location, sizing, consumption, fixed, export, savings, config),
         engine_version=ENGINE_VERSION,
@@ -541,7 +596,7 @@ def location_info(zip_code: str, config: SolarConfig = DEFAULT_CONFIG) -> Locati
 # --------------------------------------------------------------------------- helpers
 
 
-def _rate(request: EstimateInput, state: str, config: SolarConfig) -> Sourced:
+def _rate(request: EstimateInput, terms: StateTerms) -> Sourced:
     if request.electricity_rate_usd_per_kwh is not None:
         return Sourced(
             value=request.electricity_rate_usd_per_kwh,
@@ -549,7 +604,12 @@ def _rate(request: EstimateInput, state: str, config: SolarConfig) -> Sourced:
             basis=Basis.REQUEST,
             source="your figure",
         )
-    return _state_rate(state, config)
+    return terms.rate
+
+
+def _whole_dollar_cents(usd: np.ndarray) -> list[int]:
+    """``whole_dollar_cents`` for an array: half away from zero, in cents."""
+    return (np.sign(usd) * np.floor(np.abs(usd) + 0.5) * 100).astype(int).tolist()
 
 
 def _state_rate(state: str, config: SolarConfig) -> Sourced:
@@ -601,12 +661,11 @@ def _solar_resource(location: Location, scales: tuple[float, ...], enabled: bool
     )
 
 
-def _compensation_out(export: ExportRule, tariff: Tariff, state: str) -> CompensationOut:
-    credits = (
-        None
-        if export.compensation is Compensation.RETAIL_NET_METERING
-        else tariff.export_credit_usd_per_kwh
-    )
+@lru_cache(maxsize=1024)
+def _compensation_out(
+    export: ExportRule, year1_credit: tuple[float, ...], state: str
+) -> CompensationOut:
+    credits = None if export.compensation is Compensation.RETAIL_NET_METERING else year1_credit
     mean_credit = None if credits is None else sum(credits) / len(credits)
     description = _describe_compensation(export, mean_credit)
     if export.basis is Basis.FALLBACK:
@@ -668,6 +727,12 @@ def _describe_compensation(export: ExportRule, credit: float | None) -> str:
             "produced."
         )
     return text
+
+
+@lru_cache(maxsize=1024)
+def _incentives_table(config: SolarConfig, state: str, install_date: date) -> list[IncentiveRule]:
+    """The incentives table as checked for this state and install date (shared; read-only)."""
+    return [_incentive_rule(i, i.applies(state, install_date)) for i in config.incentives]
 
 
 def _incentive_rule(incentive: Incentive, applied: bool) -> IncentiveRule:

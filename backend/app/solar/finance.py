@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -187,17 +188,17 @@ class Savings:
     yearly_usd: tuple[float, ...]
     payback_years: float | None
     #: Year 1, month by month.
-    bill_without_usd: tuple[float, ...]
-    bill_with_usd: tuple[float, ...]
+    bill_without_usd: NDArray[np.float64]
+    bill_with_usd: NDArray[np.float64]
     #: Output sent to the grid rather than used as it is made (the self-consumption
     #: share), whatever the rule credits it at.
-    exported_kwh: tuple[float, ...]
+    exported_kwh: NDArray[np.float64]
 
 
 def project_savings(
     *,
-    monthly_production_kwh: Sequence[float],
-    monthly_consumption_kwh: Sequence[float],
+    monthly_production_kwh: Sequence[float] | NDArray[np.float64],
+    monthly_consumption_kwh: Sequence[float] | NDArray[np.float64],
     tariff: Tariff,
     degradation_pct: float,
     years: int,
@@ -210,21 +211,15 @@ def project_savings(
     energy bought; with solar, the energy charge left after credits, never below zero,
     plus the fixed charge (and never under the minimum bill). Payback is when
     cumulative savings first reach the net cost, interpolated within the year; None
-    when that does not happen within ``years``.
+    when that does not happen within ``years``. Rows are years, columns months.
     """
-    years_ahead = np.arange(years, dtype=float)[:, None]
-    production = np.asarray(monthly_production_kwh, dtype=float)[None, :] * (
-        (1.0 - degradation_pct / 100.0) ** years_ahead
-    )
-    consumption = np.broadcast_to(
-        np.asarray(monthly_consumption_kwh, dtype=float), production.shape
-    )
-    growth = (1.0 + tariff.escalation_pct / 100.0) ** years_ahead
+    remaining, growth = _yearly_factors(max(years, 1), degradation_pct, tariff.escalation_pct)
+    production = np.asarray(monthly_production_kwh, dtype=float) * remaining
+    consumption = np.asarray(monthly_consumption_kwh, dtype=float)
     rate = tariff.rate_usd_per_kwh * growth
-    credit = np.asarray(tariff.export_credit_usd_per_kwh, dtype=float)[None, :]
+    credit = np.asarray(tariff.export_credit_usd_per_kwh, dtype=float)
     if tariff.export_credit_follows_retail:
         credit = credit * growth
-    energy_bought = consumption * rate
     used_on_site = np.minimum(tariff.self_consumption_share * production, consumption)
     exported = production - used_on_site
 
@@ -236,22 +231,45 @@ def project_savings(
         surplus_credit = rate if tariff.compensation is Compensation.RETAIL_NET_METERING else credit
         net_kwh = production - consumption
         monthly_net_usd = np.where(net_kwh > 0, net_kwh * surplus_credit, net_kwh * rate)
-    energy_charge = charges_after_credit(monthly_net_usd)
-    energy_charge = energy_charge + production * tariff.production_charge_usd_per_kwh
 
     fixed = tariff.fixed_usd_per_month
-    bill_without = fixed + energy_bought
-    bill_with = np.maximum(fixed + energy_charge, tariff.minimum_bill_usd_per_month)
-    yearly = (bill_without - bill_with).sum(axis=1)
+    production_charge = production * tariff.production_charge_usd_per_kwh
+    if tariff.minimum_bill_usd_per_month <= fixed:
+        # Charges never go below zero, so the floor cannot bind, and a year's charges
+        # telescope: sum_m charge_m = bank_12 - sum_m net_m = max(0, -min_k S_k), S the
+        # running sum of net_m. Only year 1 needs its months.
+        running = np.cumsum(monthly_net_usd, axis=1)
+        charged = np.maximum(-running.min(axis=1), 0.0) + production_charge.sum(axis=1)
+        yearly = (consumption.sum() * rate[:, 0] - charged).tolist()[:years]
+        bill_with = fixed + charges_after_credit(monthly_net_usd[:1])[0] + production_charge[0]
+    else:
+        bills = np.maximum(
+            fixed + charges_after_credit(monthly_net_usd) + production_charge,
+            tariff.minimum_bill_usd_per_month,
+        )
+        yearly = ((fixed + consumption * rate).sum(axis=1) - bills.sum(axis=1)).tolist()[:years]
+        bill_with = bills[0]
     return Savings(
-        year1_usd=float(yearly[0]) if years else 0.0,
-        lifetime_usd=float(yearly.sum()),
-        yearly_usd=tuple(float(v) for v in yearly),
-        payback_years=payback_years(yearly.tolist(), net_cost_usd),
-        bill_without_usd=tuple(float(v) for v in bill_without[0]) if years else (),
-        bill_with_usd=tuple(float(v) for v in bill_with[0]) if years else (),
-        exported_kwh=tuple(float(v) for v in exported[0]) if years else (),
+        year1_usd=yearly[0] if yearly else 0.0,
+        lifetime_usd=sum(yearly),
+        yearly_usd=tuple(yearly),
+        payback_years=payback_years(yearly, net_cost_usd),
+        bill_without_usd=fixed + consumption * rate[0, 0] + np.zeros(MONTHS),
+        bill_with_usd=bill_with,
+        exported_kwh=exported[0],
     )
+
+
+@lru_cache(maxsize=256)
+def _yearly_factors(
+    years: int, degradation_pct: float, escalation_pct: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Output left and price growth in each year, as columns (read-only, shared)."""
+    years_ahead = np.arange(years, dtype=float)[:, None]
+    remaining = (1.0 - degradation_pct / 100.0) ** years_ahead
+    growth = (1.0 + escalation_pct / 100.0) ** years_ahead
+    remaining.flags.writeable = growth.flags.writeable = False
+    return remaining, growth
 
 
 def charges_after_credit(monthly_net_usd: NDArray[np.float64]) -> NDArray[np.float64]:

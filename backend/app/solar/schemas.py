@@ -100,6 +100,8 @@ class EstimateInput(BaseModel):
 
 
 class WeatherStation(BaseModel):
+    model_config = ConfigDict(frozen=True)  # shared between estimates (cached)
+
     usaf: str = Field(description="USAF id of the NREL TMY3 station.")
     name: str
     state: str
@@ -108,6 +110,8 @@ class WeatherStation(BaseModel):
 
 
 class LocationOut(BaseModel):
+    model_config = ConfigDict(frozen=True)  # shared between estimates (cached)
+
     zip_code: str
     city: str
     state: str
@@ -137,6 +141,8 @@ class Basis(StrEnum):
 class Sourced(BaseModel):
     """One assumption: its value, its unit, where it comes from and how local it is."""
 
+    model_config = ConfigDict(frozen=True)  # shared between estimates (cached)
+
     value: float
     unit: str
     basis: Basis
@@ -145,6 +151,8 @@ class Sourced(BaseModel):
 
 class SolarResource(BaseModel):
     """How bright the site's typical year is, and the NSRDB correction that set it."""
+
+    model_config = ConfigDict(frozen=True)  # shared between estimates (cached)
 
     corrected: bool = Field(description="True when the annual GHI was set from NSRDB.")
     ghi_kwh_m2_day: float = Field(description="Annual mean daily GHI the estimate used.")
@@ -162,6 +170,8 @@ class SolarResource(BaseModel):
 
 class CompensationOut(BaseModel):
     """How the utility values solar output: the state's rule for new customers."""
+
+    model_config = ConfigDict(frozen=True)  # shared between estimates (cached)
 
     rule: Compensation
     description: str
@@ -200,6 +210,8 @@ class IncentiveOut(BaseModel):
 
 class IncentiveRule(BaseModel):
     """One row of the incentives table the estimate was checked against."""
+
+    model_config = ConfigDict(frozen=True)  # shared between estimates (cached)
 
     name: str
     percent: float

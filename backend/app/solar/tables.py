@@ -112,11 +112,8 @@ class Station:
     kwh_per_kw_roof_premium: float
     kwh_per_kw_openrack_standard: float
     linke_turbidity: tuple[float, ...]
-
-    @property
-    def annual_ghi_kwh_m2_day(self) -> float:
-        """Mean daily GHI over the year (the 12 monthly means weighted by their days)."""
-        return annual_mean_daily(self.ghi_kwh_m2_day)
+    #: Mean daily GHI over the year (the 12 monthly means weighted by their days).
+    annual_ghi_kwh_m2_day: float
 
     @property
     def climate(self) -> MonthlyClimate:
@@ -235,6 +232,9 @@ def load_stations(path: Path = STATIONS_CSV) -> StationTable:
             ghi_uncertainty_pct=float(row["ghi_uncert_pct"]),
             wind_speed_ms=float(row["wspd_annual_ms"]),
             ghi_kwh_m2_day=tuple(float(row[f"ghi_m{m:02d}"]) for m in range(1, 13)),
+            annual_ghi_kwh_m2_day=annual_mean_daily(
+                tuple(float(row[f"ghi_m{m:02d}"]) for m in range(1, 13))
+            ),
             temp_air_c=tuple(float(row[f"tdry_m{m:02d}"]) for m in range(1, 13)),
             kwh_per_kw_roof_premium=float(row["kwh_per_kw_roof_premium"]),
             kwh_per_kw_openrack_standard=float(row["kwh_per_kw_openrack_std"]),

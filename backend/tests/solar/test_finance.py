@@ -141,6 +141,17 @@ def test_fixed_charge_keeps_a_small_bill_from_paying_back() -> None:
     assert result.payback_years is None or result.payback_years > 20
 
 
+def test_a_minimum_bill_above_the_fixed_charge_is_a_floor() -> None:
+    """A $25 minimum bill over a $15 fixed charge: a fully offset month still costs $25."""
+    result = savings(
+        tariff(Compensation.RETAIL_NET_METERING, minimum_bill_usd_per_month=25.0), years=2
+    )
+    assert min(result.bill_with_usd) == pytest.approx(25.0)
+    assert result.year1_usd == pytest.approx(
+        sum(result.bill_without_usd) - sum(result.bill_with_usd)
+    )
+
+
 @st.composite
 def bill_cases(draw):
     """A year of production and use, a retail rate and a compensation rule."""
@@ -153,11 +164,13 @@ def bill_cases(draw):
         credit=tuple(draw(st.lists(st.floats(0, rate), min_size=12, max_size=12))),
         share=draw(st.floats(min_value=0, max_value=1)),
         fixed=draw(st.floats(min_value=0, max_value=40)),
+        minimum=draw(st.floats(min_value=0, max_value=60)),
         escalation=draw(st.floats(min_value=0, max_value=6)),
+        production_charge=draw(st.sampled_from([0.0, 0.0402])),
     )
 
 
-def _tariff_for(case, compensation: Compensation, credit=None) -> Tariff:
+def _tariff_for(case, compensation: Compensation, credit=None, minimum=None) -> Tariff:
     return Tariff(
         rate_usd_per_kwh=case["rate"],
         fixed_usd_per_month=case["fixed"],
@@ -165,18 +178,42 @@ def _tariff_for(case, compensation: Compensation, credit=None) -> Tariff:
         export_credit_usd_per_kwh=case["credit"] if credit is None else credit,
         self_consumption_share=case["share"],
         escalation_pct=case["escalation"],
-        minimum_bill_usd_per_month=case["fixed"],
+        minimum_bill_usd_per_month=case["fixed"] if minimum is None else minimum,
+        production_charge_usd_per_kwh=case["production_charge"],
     )
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(case=bill_cases(), rule=st.sampled_from(Compensation))
 def test_savings_never_exceed_the_energy_part_of_the_bill(case, rule) -> None:
-    result = savings(_tariff_for(case, rule), case["production"], case["use"], years=3)
+    minimum = max(case["fixed"], case["minimum"])
+    result = savings(
+        _tariff_for(case, rule, minimum=minimum), case["production"], case["use"], years=3
+    )
     for month in range(12):
         bill_with, bill_without = result.bill_with_usd[month], result.bill_without_usd[month]
-        assert bill_with >= case["fixed"] - 1e-9
+        assert bill_with >= minimum - 1e-9
         assert bill_without - bill_with <= case["use"][month] * case["rate"] + 1e-6
+    # The year's total is the months' total.
+    assert result.year1_usd == pytest.approx(
+        sum(result.bill_without_usd) - sum(result.bill_with_usd), abs=1e-6
+    )
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(case=bill_cases(), rule=st.sampled_from(Compensation))
+def test_the_yearly_shortcut_equals_the_month_by_month_bill(case, rule) -> None:
+    """The years summed in closed form against the month-by-month path (a minimum bill
+    1e-9 above the fixed charge routes there and changes nothing measurable)."""
+    fast = savings(_tariff_for(case, rule), case["production"], case["use"], years=4)
+    slow = savings(
+        _tariff_for(case, rule, minimum=case["fixed"] + 1e-9),
+        case["production"],
+        case["use"],
+        years=4,
+    )
+    assert fast.yearly_usd == pytest.approx(slow.yearly_usd, abs=1e-5)
+    np.testing.assert_allclose(fast.bill_with_usd, slow.bill_with_usd, atol=1e-6)
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
