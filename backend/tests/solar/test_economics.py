@@ -197,3 +197,14 @@ def test_a_compensation_override_replaces_the_reading() -> None:
 def test_the_readings_file_covers_every_state_once() -> None:
     assert set(READINGS) == set(US_STATES_AND_DC)
     assert Path(STATE_MONEY_DIR / "README.md").exists()
+
+
+def test_the_configs_state_costs_are_the_ones_estimates_use() -> None:
+    """What the advisor quotes before an estimate ("about $X per watt") is the same
+    figure the estimate then uses; a state without one is absent (national figure)."""
+    from app.solar.engine import SolarConfig
+
+    costs = SolarConfig().cost_per_watt_by_state
+    assert costs["CA"] == economics.cost_per_watt("CA", table(), NATIONAL, {}).value
+    assert "AK" not in costs
+    assert SolarConfig(cost_per_watt_overrides={"AK": 3.1}).cost_per_watt_by_state["AK"] == 3.1
