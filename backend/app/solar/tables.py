@@ -273,11 +273,9 @@ def load_zcta_ghi(zips: dict[str, ZipRecord], path: Path = ZCTA_GHI_CSV) -> Zcta
     """The NSRDB GHI of every ZCTA that is also a ZIP with coordinates (all of them in
     the 50 states and DC; the ZIP table gives each its position)."""
     with path.open(newline="", encoding="utf-8") as handle:
-        ghi = {
-            row["zcta"]: float(row["ghi_kwh_m2_day"])
-            for row in csv.DictReader(handle)
-            if row["zcta"] in zips
-        }
+        rows = csv.reader(handle)
+        next(rows)  # zcta, ghi_kwh_m2_day
+        ghi = {zcta: float(value) for zcta, value in rows if zcta in zips}
     # Sorted by latitude, so a nearest search can look at one band of it.
     zctas = tuple(sorted(ghi, key=lambda z: (zips[z].latitude, z)))
     return ZctaGhiTable(
