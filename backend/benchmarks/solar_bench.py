@@ -3,14 +3,18 @@
 Run from backend/: ``venv/bin/python -m benchmarks.solar_bench`` (``make bench-solar``).
 Prints figures; asserts nothing. Targets (issue 3): cold under 30 ms, warm under 2 ms.
 
-* data load: parsing the station table, the EIA rates, the ZIP table and the Linke
-  turbidity of every station (once per process);
+* data load: parsing the station table, the EIA rates, the ZIP table, the NSRDB ZCTA
+  table, the state money tables and the Linke turbidity of every station (once per
+  process);
 * cold, new stations: every cache emptied before each estimate, so the three stations
-  of the ZIP each build their hourly year and run the chain (the worst case: the
-  first estimate in a region);
-* cold, new orientation: the stations' years are cached, the orientation is new
-  (each station runs the production chain);
-* warm: same ZIP and orientation as an earlier estimate, any bill (yield cached).
+  of the ZIP each build their sky and hourly year and run the chain (the worst case:
+  the first estimate in a region);
+* cold, new NSRDB level: the stations' skies are cached but not the year at this ZIP's
+  level (a new ZIP near earlier ones: its year and chain at each station);
+* cold, new orientation: the ZIP's years are cached, the orientation is new (each
+  station runs the production chain);
+* warm: same ZIP and orientation as an earlier estimate, any bill (yield cached; the
+  month-by-month bill over the analysis period and the response are built anew).
 """
 
 from __future__ import annotations
@@ -71,6 +75,13 @@ def main(cold_samples: int = 120, warm_samples: int = 3000) -> None:
         tilt, azimuth = rng.randint(5, 45), rng.randint(90, 270)
         cold_new_stations.append(timed_ms(engine.estimate, request(zip_code, tilt, azimuth, 150)))
 
+    cold_new_level = []
+    for zip_code in zips:
+        engine.estimate(request(zip_code, 20, 180, 150))  # skies cached
+        engine._station_year.cache_clear()
+        engine._station_yield.cache_clear()
+        cold_new_level.append(timed_ms(engine.estimate, request(zip_code, 20, 180, 150)))
+
     cold_new_orientation = []
     for zip_code in zips:
         engine.estimate(request(zip_code, 20, 180, 150))  # station years now cached
@@ -89,6 +100,7 @@ def main(cold_samples: int = 120, warm_samples: int = 3000) -> None:
         ("import app.solar.engine", [import_ms]),
         ("data load (once per process)", [load_ms]),
         (f"cold, new stations ({len(cold_new_stations)})", cold_new_stations),
+        (f"cold, new NSRDB level ({len(cold_new_level)})", cold_new_level),
         (f"cold, new orientation ({len(cold_new_orientation)})", cold_new_orientation),
         (f"warm ({len(warm)})", warm),
     ]

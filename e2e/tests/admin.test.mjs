@@ -319,7 +319,7 @@ describe("admin", () => {
 
   test("exports the current filter of leads as CSV", async () => {
     const { page, problems } = session;
-    await open(page, "/leads?status=new&status=sold&sort=-score", "Leads");
+    await open(page, "/leads?status=unqualified&sort=-score", "Leads");
     await page.getByRole("link", { name: "Ada Lovelace" }).waitFor();
 
     const [download] = await Promise.all([
@@ -330,10 +330,11 @@ describe("admin", () => {
     const csv = await readFile(await download.path(), "utf8");
     const lines = csv.trim().split(/\r?\n/);
     assert.match(lines[0], /^id,created_at,status/);
-    // Ada (sold by the manager) and Grace (new); not Rita (unqualified).
+    // Ada (made unqualified by the manager) and Rita (a renter); not Grace (new).
     assert.equal(lines.length, 3);
     assert.match(csv, /ada@example\.com/);
-    assert.doesNotMatch(csv, /rita@example\.com/);
+    assert.match(csv, /rita@example\.com/);
+    assert.doesNotMatch(csv, /grace@example\.com/);
     await page.getByText(/^Downloaded leads-\d{8}\.csv/).waitFor();
     assert.deepEqual(realProblems(problems).filter((problem) => !/status of 409/.test(problem)), []);
   });

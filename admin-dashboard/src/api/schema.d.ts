@@ -464,6 +464,111 @@ export interface paths {
         patch: operations["admin_users-update_user"];
         trace?: never;
     };
+    "/api/v1/admin/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Deliveries
+         * @description Webhook deliveries, newest first, each with its attempts (time, status, latency,
+         *     the first 1 KB of the response, the error). Analyst role or higher.
+         */
+        get: operations["admin_webhooks-list_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver
+         * @description Send one delivery again now, with the same `webhook-id` (a held one included).
+         *     409 while its endpoint is disabled. Audited. Manager role or higher.
+         */
+        post: operations["admin_webhooks-redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Endpoints
+         * @description Webhook endpoints (never their secrets), with held-delivery counts. Analyst role
+         *     or higher.
+         */
+        get: operations["admin_webhooks-list_endpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-endpoints/{endpoint_id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable
+         * @description Re-enable a disabled endpoint (after a 410 Gone, or disabled by its owner): its
+         *     held deliveries go out again. Audited. Manager role or higher.
+         */
+        post: operations["admin_webhooks-enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhook-endpoints/{endpoint_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay
+         * @description Send again every delivery of this endpoint since a time (same `webhook-id`s, so
+         *     the partner's deduplication holds). Audited. Manager role or higher.
+         */
+        post: operations["admin_webhooks-replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -784,7 +889,8 @@ export interface paths {
         };
         /**
          * Metrics
-         * @description Request counts and latency histograms per route, in Prometheus text format.
+         * @description Request counts and latency histograms per route and the database pool, in
+         *     Prometheus text format; with several server processes, summed over all of them.
          */
         get: operations["health-metrics"];
         put?: never;
@@ -1334,21 +1440,19 @@ export interface components {
             co2_kg_per_kwh: number;
             /** Co2 Source */
             co2_source: string;
+            compensation: components["schemas"]["CompensationOut"];
             /**
              * Consumption Source
-             * @description annual_kwh | monthly_bill / rate
+             * @description annual_kwh | bill minus fixed charge / rate
              */
             consumption_source: string;
-            /** Cost Per Watt Usd */
-            cost_per_watt_usd: number;
-            /** Cost Source */
-            cost_source: string;
+            cost_per_watt: components["schemas"]["Sourced"];
             /** Dc Ac Ratio */
             dc_ac_ratio: number;
             /** Degradation Pct Per Year */
             degradation_pct_per_year: number;
-            /** Electricity Rate Usd Per Kwh */
-            electricity_rate_usd_per_kwh: number;
+            electricity_rate: components["schemas"]["Sourced"];
+            fixed_charge: components["schemas"]["Sourced"];
             /** Incentives Table */
             incentives_table: components["schemas"]["IncentiveRule"][];
             /**
@@ -1358,6 +1462,7 @@ export interface components {
             install_date_assumed: string;
             /** Inverter Efficiency Pct */
             inverter_efficiency_pct: number;
+            minimum_system_kw: components["schemas"]["Sourced"];
             /** Module */
             module: string;
             /** Mount */
@@ -1370,26 +1475,42 @@ export interface components {
             production_adjustment_pct: number;
             /** Production Model */
             production_model: string;
-            /**
-             * Rate Source
-             * @description request | settings override | EIA 2023 state average
-             */
-            rate_source: string;
+            self_consumption_share: components["schemas"]["Sourced"];
             shade: components["schemas"]["Shade"];
             /** Shade Loss Pct */
             shade_loss_pct: number;
-            /** Surplus Valuation */
-            surplus_valuation: string;
+            solar_resource: components["schemas"]["SolarResource"];
             /** Temperature Coefficient Pct Per C */
             temperature_coefficient_pct_per_c: number;
             /** Tilt Deg */
             tilt_deg: number;
             /** Total Losses Pct */
             total_losses_pct: number;
-            /** Utility Escalation Pct Per Year */
-            utility_escalation_pct_per_year: number;
+            utility_escalation: components["schemas"]["Sourced"];
             /** Weather Source */
             weather_source: string;
+        };
+        /** AttemptOut */
+        AttemptOut: {
+            /**
+             * Attempted At
+             * Format: date-time
+             */
+            attempted_at: string;
+            /** Error */
+            error: string | null;
+            /** Latency Ms */
+            latency_ms: number | null;
+            /**
+             * Response
+             * @description The first 1 KB of the receiver's answer.
+             */
+            response: string | null;
+            /**
+             * Status Code
+             * @description The receiver's HTTP status; null: no answer.
+             */
+            status_code: number | null;
         };
         /** AuditEntryOut */
         AuditEntryOut: {
@@ -1449,6 +1570,12 @@ export interface components {
             next_cursor: string | null;
         };
         /**
+         * Basis
+         * @description Where an assumption's value comes from.
+         * @enum {string}
+         */
+        Basis: "state" | "fallback" | "override" | "request" | "national";
+        /**
          * CapUsage
          * @description Sales and spend in the partner's current day, week and month (its own time zone).
          */
@@ -1492,6 +1619,41 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "unavailable";
+        };
+        /**
+         * Compensation
+         * @description How a utility credits the output of a new residential system.
+         * @enum {string}
+         */
+        Compensation: "retail_net_metering" | "monthly_netting" | "net_billing";
+        /**
+         * CompensationOut
+         * @description How the utility values solar output: the state's rule for new customers.
+         */
+        CompensationOut: {
+            basis: components["schemas"]["Basis"];
+            /** Description */
+            description: string;
+            /** @description Credit per exported kWh in year 1 (mean over the months); null under retail net metering, where exports earn the retail rate. */
+            export_credit: components["schemas"]["Sourced"] | null;
+            /**
+             * Export Credit By Month Usd Per Kwh
+             * @description Year-1 export credit for each month, January first.
+             */
+            export_credit_by_month_usd_per_kwh: number[] | null;
+            /**
+             * Export Credit Follows Retail
+             * @description True when the credit is a share of the retail rate and rises with it; a dollar credit stays flat.
+             */
+            export_credit_follows_retail: boolean;
+            /**
+             * Production Charge Usd Per Kwh
+             * @description A charge on every kWh produced (Connecticut's netting tariff), else 0.
+             */
+            production_charge_usd_per_kwh: number;
+            rule: components["schemas"]["Compensation"];
+            /** Source */
+            source: string;
         };
         /** ConsentChoice */
         ConsentChoice: {
@@ -1649,6 +1811,57 @@ export interface components {
              */
             status: "active" | "completed" | "ended";
         };
+        /** DeliveryOut */
+        DeliveryOut: {
+            /** Attempt Log */
+            attempt_log: components["schemas"]["AttemptOut"][];
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /**
+             * Endpoint Id
+             * Format: uuid
+             */
+            endpoint_id: string;
+            /** Event Type */
+            event_type: string;
+            /** Held Reason */
+            held_reason: string | null;
+            /**
+             * Id
+             * @description The `webhook-id` header: the same on every attempt.
+             */
+            id: string;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /**
+             * Partner Id
+             * Format: uuid
+             */
+            partner_id: string;
+            /**
+             * Status
+             * @description `pending` (queued or retrying), `delivered` or `held`.
+             */
+            status: string;
+        };
+        /** DeliveryPage */
+        DeliveryPage: {
+            /** Items */
+            items: components["schemas"]["DeliveryOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** DuplicateDecision */
         DuplicateDecision: {
             /**
@@ -1659,6 +1872,55 @@ export interface components {
             decision: "merge" | "keep_apart";
             /** Note */
             note?: string | null;
+        };
+        /** EnabledOut */
+        EnabledOut: {
+            endpoint: components["schemas"]["EndpointOut"];
+            /**
+             * Released
+             * @description Held deliveries sent again now.
+             */
+            released: number;
+        };
+        /** EndpointOut */
+        EndpointOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string | null;
+            /** Disabled At */
+            disabled_at: string | null;
+            /** Disabled Reason */
+            disabled_reason: string | null;
+            /** Event Types */
+            event_types: string[];
+            /** Held Deliveries */
+            held_deliveries: number;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Partner Id
+             * Format: uuid
+             */
+            partner_id: string;
+            /**
+             * Previous Secret Valid Until
+             * @description While set, deliveries carry signatures with the old and the new secret.
+             */
+            previous_secret_valid_until: string | null;
+            /**
+             * Status
+             * @description `active` or `disabled` (deliveries are held, not lost).
+             */
+            status: string;
+            /** Url */
+            url: string;
         };
         /** ErasureOut */
         ErasureOut: {
@@ -1737,28 +1999,55 @@ export interface components {
             electricity_rate_usd_per_kwh: number;
             /** Engine Version */
             engine_version: string;
-            /** Gross Cost Usd */
-            gross_cost_usd: number;
+            /** Gross Cost Cents */
+            gross_cost_cents: number;
+            /**
+             * Gross Cost Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly gross_cost_usd: number;
             /** Incentives */
             incentives: components["schemas"]["IncentiveOut"][];
-            /** Incentives Usd */
-            incentives_usd: number;
+            /** Incentives Cents */
+            incentives_cents: number;
             /**
-             * Lifetime Net Savings Usd
+             * Incentives Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly incentives_usd: number;
+            /**
+             * Lifetime Net Savings Cents
              * @description Lifetime savings minus net cost (and loan interest when financed).
              */
-            lifetime_net_savings_usd: number;
+            lifetime_net_savings_cents: number;
             /**
-             * Lifetime Savings Usd
+             * Lifetime Net Savings Usd
+             * @description Whole dollars, as shown (negative when it never pays back).
+             */
+            readonly lifetime_net_savings_usd: number;
+            /**
+             * Lifetime Savings Cents
              * @description Bill savings over the analysis period.
              */
-            lifetime_savings_usd: number;
+            lifetime_savings_cents: number;
+            /**
+             * Lifetime Savings Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly lifetime_savings_usd: number;
             loan: components["schemas"]["LoanOut"] | null;
             location: components["schemas"]["LocationOut"];
+            /** Monthly */
+            monthly: components["schemas"]["MonthOut"][];
             /** Monthly Production Kwh */
             monthly_production_kwh: number[];
-            /** Net Cost Usd */
-            net_cost_usd: number;
+            /** Net Cost Cents */
+            net_cost_cents: number;
+            /**
+             * Net Cost Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly net_cost_usd: number;
             /**
              * Notes
              * @description Plain-language caveats worth showing the homeowner.
@@ -1766,9 +2055,9 @@ export interface components {
             notes: string[];
             /**
              * Offset Pct
-             * @description First-year production / consumption, percent.
+             * @description First-year production / consumption, percent; null when the bill is all fixed charges (no energy use to offset).
              */
-            offset_pct: number;
+            offset_pct: number | null;
             /** Panel Count */
             panel_count: number;
             /**
@@ -1776,6 +2065,8 @@ export interface components {
              * @description Simple payback in years; null when not reached within the analysis period.
              */
             payback_years: number | null;
+            /** @description your_use, or minimum_practical_size when the use needs a smaller system than installers fit (see assumptions.minimum_system_kw). */
+            sizing: components["schemas"]["Sizing"];
             /**
              * Specific Yield Kwh Per Kw
              * @description First-year AC kWh per kW DC.
@@ -1786,8 +2077,16 @@ export interface components {
              * @description DC nameplate, kW.
              */
             system_size_kw: number;
-            /** Year1 Savings Usd */
-            year1_savings_usd: number;
+            /**
+             * Year1 Savings Cents
+             * @description Never more than the bill's energy part.
+             */
+            year1_savings_cents: number;
+            /**
+             * Year1 Savings Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly year1_savings_usd: number;
         };
         /**
          * EstimateInput
@@ -1884,8 +2183,13 @@ export interface components {
         };
         /** IncentiveOut */
         IncentiveOut: {
-            /** Amount Usd */
-            amount_usd: number;
+            /** Amount Cents */
+            amount_cents: number;
+            /**
+             * Amount Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly amount_usd: number;
             /** Name */
             name: string;
         };
@@ -2128,14 +2432,24 @@ export interface components {
         LoanOut: {
             /** Apr Pct */
             apr_pct: number;
-            /** Monthly Payment Usd */
-            monthly_payment_usd: number;
-            /** Principal Usd */
-            principal_usd: number;
+            /** Monthly Payment Cents */
+            monthly_payment_cents: number;
+            /**
+             * Monthly Payment Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly monthly_payment_usd: number;
+            /** Principal Cents */
+            principal_cents: number;
             /** Term Years */
             term_years: number;
-            /** Total Interest Usd */
-            total_interest_usd: number;
+            /** Total Interest Cents */
+            total_interest_cents: number;
+            /**
+             * Total Interest Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly total_interest_usd: number;
         };
         /**
          * LocationInfo
@@ -2245,6 +2559,45 @@ export interface components {
             role: "user" | "assistant";
             /** Seq */
             seq: number;
+        };
+        /**
+         * MonthOut
+         * @description One month of the first year: energy and the bill with and without solar.
+         */
+        MonthOut: {
+            /**
+             * Bill With Solar Cents
+             * @description Never below the fixed monthly charge.
+             */
+            bill_with_solar_cents: number;
+            /**
+             * Bill With Solar Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly bill_with_solar_usd: number;
+            /** Bill Without Solar Cents */
+            bill_without_solar_cents: number;
+            /**
+             * Bill Without Solar Usd
+             * @description Whole dollars, as shown.
+             */
+            readonly bill_without_solar_usd: number;
+            /** Consumption Kwh */
+            consumption_kwh: number;
+            /**
+             * Exported Kwh
+             * @description Output sent to the grid (not used as it is made).
+             */
+            exported_kwh: number;
+            /** Month */
+            month: number;
+            /** Production Kwh */
+            production_kwh: number;
+            /**
+             * Savings Cents
+             * @description bill_without_solar - bill_with_solar, cents.
+             */
+            readonly savings_cents: number;
         };
         /** PartnerCreate */
         PartnerCreate: {
@@ -2532,6 +2885,27 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "degraded" | "unavailable";
+        };
+        /** Redelivered */
+        Redelivered: {
+            delivery: components["schemas"]["DeliveryOut"];
+        };
+        /** ReplayIn */
+        ReplayIn: {
+            /**
+             * Since
+             * Format: date-time
+             * @description Send again every delivery created at or after this.
+             */
+            since: string;
+        };
+        /** ReplayOut */
+        ReplayOut: {
+            /**
+             * Queued
+             * @description How many deliveries go out again (same webhook-ids).
+             */
+            queued: number;
         };
         /** ReturnCounts */
         ReturnCounts: {
@@ -2827,6 +3201,64 @@ export interface components {
          */
         Shade: "none" | "light" | "moderate" | "heavy";
         /**
+         * Sizing
+         * @enum {string}
+         */
+        Sizing: "your_use" | "minimum_practical_size";
+        /**
+         * SolarResource
+         * @description How bright the site's typical year is, and the NSRDB correction that set it.
+         */
+        SolarResource: {
+            /**
+             * Corrected
+             * @description True when the annual GHI was set from NSRDB.
+             */
+            corrected: boolean;
+            /**
+             * Ghi Kwh M2 Day
+             * @description Annual mean daily GHI the estimate used.
+             */
+            ghi_kwh_m2_day: number;
+            /**
+             * Nsrdb Ghi Kwh M2 Day
+             * @description NSRDB PSM v3 1998-2016 mean daily GHI at the site's ZCTA.
+             */
+            nsrdb_ghi_kwh_m2_day: number | null;
+            /** Source */
+            source: string;
+            /**
+             * Station Scale Factors
+             * @description Factor on each station's monthly GHI, in location.stations order.
+             */
+            station_scale_factors: number[];
+            /**
+             * Tmy3 Ghi Kwh M2 Day
+             * @description The same from the TMY3 stations alone.
+             */
+            tmy3_ghi_kwh_m2_day: number;
+            /**
+             * Zcta
+             * @description ZIP code tabulation area the NSRDB figure is for.
+             */
+            zcta: string | null;
+            /** Zcta Distance Km */
+            zcta_distance_km: number | null;
+        };
+        /**
+         * Sourced
+         * @description One assumption: its value, its unit, where it comes from and how local it is.
+         */
+        Sourced: {
+            basis: components["schemas"]["Basis"];
+            /** Source */
+            source: string;
+            /** Unit */
+            unit: string;
+            /** Value */
+            value: number;
+        };
+        /**
          * SubmissionOut
          * @description One request for quotes: the answers as given, when and from where.
          */
@@ -3027,7 +3459,7 @@ export interface operations {
                 actor_id?: string | null;
                 /** @description Only this actor email (exact). */
                 actor_email?: string | null;
-                /** @description An action (`lead.update`) or a whole family (`lead`). Known actions: `api_key.create`, `api_key.revoke`, `api_key.rotate`, `auth.login`, `auth.login_failed`, `auth.login_locked`, `auth.logout`, `auth.password_changed`, `auth.refresh_reuse_detected`, `lead.duplicate_resolved`, `lead.export`, `lead.status_changed`, `lead.update`, `outcome.recorded`, `partner.create`, `partner.ledger_entry`, `partner.status_changed`, `partner.update`, `privacy.erase`, `return.decided`, `return.filed`, `user.create`, `user.update`. */
+                /** @description An action (`lead.update`) or a whole family (`lead`). Known actions: `api_key.create`, `api_key.revoke`, `api_key.rotate`, `auth.login`, `auth.login_failed`, `auth.login_locked`, `auth.logout`, `auth.password_changed`, `auth.refresh_reuse_detected`, `lead.duplicate_resolved`, `lead.export`, `lead.status_changed`, `lead.update`, `outcome.recorded`, `partner.create`, `partner.ledger_entry`, `partner.status_changed`, `partner.update`, `privacy.erase`, `return.decided`, `return.filed`, `user.create`, `user.update`, `webhook.enable`, `webhook.redeliver`, `webhook.replay`. */
                 action?: string | null;
                 /** @description e.g. `lead`, `admin_user`. */
                 target_type?: string | null;
@@ -4800,6 +5232,355 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminUserOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_webhooks-list_deliveries": {
+        parameters: {
+            query?: {
+                partner_id?: string | null;
+                endpoint_id?: string | null;
+                /** @description pending, delivered, held */
+                status?: string[] | null;
+                /** @description lead.sold, lead.return_decided, partner.cap_reached, partner.balance_low, webhook.test */
+                event_type?: string[] | null;
+                created_from?: string | null;
+                created_to?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_webhooks-redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook-id (msg_...). */
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Redelivered"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_webhooks-list_endpoints": {
+        parameters: {
+            query?: {
+                partner_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointOut"][];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_webhooks-enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnabledOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_webhooks-replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayOut"];
                 };
             };
             /** @description Authentication is required. */

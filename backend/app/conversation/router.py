@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.conversation import queries, service
@@ -35,6 +36,7 @@ from app.core.errors import (
     responses,
 )
 from app.core.sse import SSE_HEADERS, sse_event
+from app.solar.schemas import Estimate
 
 logger = logging.getLogger("aurum.conversation")
 
@@ -70,7 +72,21 @@ def _messages(rows: list[Message]) -> list[MessageOut]:
 
 
 def _state(conversation: Conversation) -> ConversationState:
-    return ConversationState(**service.state_of(conversation))
+    state = service.state_of(conversation)
+    state["estimate"] = current_estimate(state["estimate"])
+    return ConversationState(**state)
+
+
+def current_estimate(stored: dict[str, Any] | None) -> Estimate | None:
+    """The chat's estimate, if it has the engine's current shape. One made by an older
+    engine (a chat from before an upgrade) is left out rather than failing the resume;
+    the advisor makes a fresh one at the next answer that changes it."""
+    if stored is None:
+        return None
+    try:
+        return Estimate.model_validate(stored)
+    except ValidationError:
+        return None
 
 
 @router.post(

@@ -274,13 +274,22 @@ class Settings(BaseSettings):
     backup_time: str = Field(default="02:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
     backup_keep_days: int = Field(default=14, ge=1)
 
-    # Solar engine (app/solar): the money assumptions an operator may tune. Dict and
-    # list values are JSON, e.g. SOLAR_COST_PER_WATT_BY_STATE='{"CA": 3.1}'.
+    # Solar engine (app/solar): the assumptions an operator may tune; the state tables in
+    # app/solar/data/state_money supply the rest. Dict and list values are JSON, e.g.
+    # SOLAR_COST_PER_WATT_BY_STATE='{"CA": 3.1}'.
     solar_cost_per_watt_usd: float = Field(default=2.48, gt=0)
     solar_cost_per_watt_by_state: dict[str, float] = {}
     solar_rate_by_state_usd_per_kwh: dict[str, float] = {}
     solar_incentives: list[dict[str, object]] | None = None  # None: the built-in table
-    solar_utility_escalation_pct: float = 3.0
+    solar_utility_escalation_pct: float | None = Field(default=None, ge=-5, le=15)
+    solar_escalation_cap_pct: float = Field(default=4.0, ge=0, le=15)
+    solar_self_consumption_share: float = Field(default=0.30, ge=0, le=1)
+    solar_fixed_charge_by_state: dict[str, float] = {}
+    solar_fixed_charge_fallback_usd_per_month: float | None = Field(default=None, ge=0)
+    solar_export_credit_fallback_usd_per_kwh: float = Field(default=0.034, ge=0)
+    solar_compensation_by_state: dict[str, dict[str, object]] = {}
+    solar_minimum_system_kw: float = Field(default=3.0, ge=0, le=50)
+    solar_nsrdb_correction: bool = True
     solar_degradation_pct: float = Field(default=0.5, ge=0, lt=100)
     solar_co2_kg_per_kwh: float = Field(default=0.699, ge=0)
     solar_production_adjustment_pct: float = Field(default=0.0, gt=-50, lt=50)

@@ -2,6 +2,10 @@
 
 Pure arithmetic on plain numbers; every figure it uses arrives as an argument so the
 engine can return it with the estimate.
+
+Savings are worked out month by month, as a utility bills: the fixed monthly charge
+stays whatever the panels make, so savings never exceed the energy part of the bill,
+and how an exported kWh is credited (``Compensation``) decides what the output is worth.
 """
 
 from __future__ import annotations
@@ -10,6 +14,29 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+MONTHS = 12
+
+
+def whole_dollar_cents(usd: float) -> int:
+    """An amount rounded to whole dollars (half away from zero), in integer cents.
+
+    An estimate is not precise to the cent; rounding every amount once, here, makes
+    the figures add up as shown (installed cost - incentives = your cost) everywhere.
+    """
+    dollars = math.floor(abs(usd) + 0.5)
+    return int(math.copysign(dollars, usd)) * 100 if dollars else 0
+
+
+def whole_dollars(cents: int) -> int:
+    """Integer cents to whole dollars, half away from zero (exact for whole-dollar cents)."""
+    dollars = (abs(cents) + 50) // 100
+    return -dollars if cents < 0 else dollars
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +90,35 @@ class Sizing:
     panel_count: int
     system_size_kw: float
     target_kw: float
+    #: True when the target was below the smallest system worth installing, so the
+    #: system is that minimum instead (a 3-panel system is not a real offer).
+    raised_to_minimum: bool = False
 
 
 def size_system(
-    annual_consumption_kwh: float, yield_kwh_per_kw: float, offset_pct: float, panel_watts: float
+    annual_consumption_kwh: float,
+    yield_kwh_per_kw: float,
+    offset_pct: float,
+    panel_watts: float,
+    minimum_kw: float = 0.0,
 ) -> Sizing:
-    """Smallest whole number of panels whose first-year output reaches the target offset."""
+    """Smallest whole number of panels whose first-year output reaches the target offset,
+    and never fewer than ``minimum_kw`` needs."""
     target_kw = annual_consumption_kwh * offset_pct / 100.0 / yield_kwh_per_kw
-    panels = max(1, math.ceil(target_kw * 1000.0 / panel_watts - 1e-9))
+    panels = max(1, _panels_for(target_kw, panel_watts))
+    minimum_panels = _panels_for(minimum_kw, panel_watts)
+    raised = panels < minimum_panels
+    panels = max(panels, minimum_panels)
     return Sizing(
-        panel_count=panels, system_size_kw=panels * panel_watts / 1000.0, target_kw=target_kw
+        panel_count=panels,
+        system_size_kw=panels * panel_watts / 1000.0,
+        target_kw=target_kw,
+        raised_to_minimum=raised,
     )
+
+
+def _panels_for(kw: float, panel_watts: float) -> int:
+    return math.ceil(kw * 1000.0 / panel_watts - 1e-9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,44 +146,145 @@ def apply_incentives(
     return applied
 
 
+class Compensation(StrEnum):
+    """How a utility credits the output of a new residential system."""
+
+    #: kWh netted at the retail rate; a month's surplus is carried forward as kWh credit
+    #: within the year (what is left at the yearly true-up is not counted).
+    RETAIL_NET_METERING = "retail_net_metering"
+    #: kWh netted at retail within each month; a month's net surplus earns the export
+    #: credit, carried forward as dollars within the year.
+    MONTHLY_NETTING = "monthly_netting"
+    #: Output used in the home as it is made saves the retail rate; every kWh sent to
+    #: the grid earns the export credit, carried forward as dollars within the year.
+    NET_BILLING = "net_billing"
+
+
+@dataclass(frozen=True, slots=True)
+class Tariff:
+    """What a kWh is worth on one home's bill, year 1 (rates escalate from here)."""
+
+    rate_usd_per_kwh: float
+    fixed_usd_per_month: float
+    compensation: Compensation
+    #: Credit per exported kWh for each month of year 1 (ignored under retail netting).
+    export_credit_usd_per_kwh: tuple[float, ...] = (0.0,) * MONTHS
+    #: True when the credit is a share of the retail rate (it then rises with it);
+    #: a dollar credit stays flat (many are locked for years: CA 9, HI 7, APS 10).
+    export_credit_follows_retail: bool = False
+    #: Share of the output used in the home as it is made (matters under net billing).
+    self_consumption_share: float = 0.3
+    escalation_pct: float = 0.0
+    #: The bill never drops below this (the fixed charge where no higher minimum is known).
+    minimum_bill_usd_per_month: float = 0.0
+    #: Charged on every kWh produced (Connecticut's netting tariff), else 0.
+    production_charge_usd_per_kwh: float = 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class Savings:
     year1_usd: float
     lifetime_usd: float
     yearly_usd: tuple[float, ...]
     payback_years: float | None
+    #: Year 1, month by month.
+    bill_without_usd: NDArray[np.float64]
+    bill_with_usd: NDArray[np.float64]
+    #: Output sent to the grid rather than used as it is made (the self-consumption
+    #: share), whatever the rule credits it at.
+    exported_kwh: NDArray[np.float64]
 
 
 def project_savings(
     *,
-    year1_production_kwh: float,
-    annual_consumption_kwh: float,
-    rate_usd_per_kwh: float,
-    escalation_pct: float,
+    monthly_production_kwh: Sequence[float] | NDArray[np.float64],
+    monthly_consumption_kwh: Sequence[float] | NDArray[np.float64],
+    tariff: Tariff,
     degradation_pct: float,
     years: int,
     net_cost_usd: float,
 ) -> Savings:
-    """Bill savings year by year and the simple payback.
+    """Bill savings year by year from a month-by-month bill, and the simple payback.
 
-    Each kWh the system makes replaces a kWh bought at the retail rate, up to the
-    home's consumption (surplus is valued at nothing: export credits vary by utility
-    and are often far below retail, so not counting them keeps the estimate honest).
-    Output falls by ``degradation_pct`` a year, the rate rises by ``escalation_pct``.
-    Payback is when cumulative savings first reach the net cost, interpolated within
-    the year; None when that does not happen within ``years``.
+    Output falls by ``degradation_pct`` a year and the retail rate rises by the
+    tariff's escalation. Each month's bill without solar is the fixed charge plus the
+    energy bought; with solar, the energy charge left after credits, never below zero,
+    plus the fixed charge (and never under the minimum bill). Payback is when
+    cumulative savings first reach the net cost, interpolated within the year; None
+    when that does not happen within ``years``. Rows are years, columns months.
     """
-    yearly = []
-    for year in range(years):
-        production = year1_production_kwh * (1 - degradation_pct / 100.0) ** year
-        rate = rate_usd_per_kwh * (1 + escalation_pct / 100.0) ** year
-        yearly.append(min(production, annual_consumption_kwh) * rate)
+    remaining, growth = _yearly_factors(max(years, 1), degradation_pct, tariff.escalation_pct)
+    production = np.asarray(monthly_production_kwh, dtype=float) * remaining
+    consumption = np.asarray(monthly_consumption_kwh, dtype=float)
+    rate = tariff.rate_usd_per_kwh * growth
+    credit = np.asarray(tariff.export_credit_usd_per_kwh, dtype=float)
+    if tariff.export_credit_follows_retail:
+        credit = credit * growth
+    used_on_site = np.minimum(tariff.self_consumption_share * production, consumption)
+    exported = production - used_on_site
+
+    if tariff.compensation is Compensation.NET_BILLING:
+        monthly_net_usd = exported * credit - (consumption - used_on_site) * rate
+    else:
+        # A retail kWh credit carried within a year is worth the year's one retail rate,
+        # so carrying kWh and carrying dollars at that rate are the same thing.
+        surplus_credit = rate if tariff.compensation is Compensation.RETAIL_NET_METERING else credit
+        net_kwh = production - consumption
+        monthly_net_usd = np.where(net_kwh > 0, net_kwh * surplus_credit, net_kwh * rate)
+
+    fixed = tariff.fixed_usd_per_month
+    production_charge = production * tariff.production_charge_usd_per_kwh
+    if tariff.minimum_bill_usd_per_month <= fixed:
+        # Charges never go below zero, so the floor cannot bind, and a year's charges
+        # telescope: sum_m charge_m = bank_12 - sum_m net_m = max(0, -min_k S_k), S the
+        # running sum of net_m. Only year 1 needs its months.
+        running = np.cumsum(monthly_net_usd, axis=1)
+        charged = np.maximum(-running.min(axis=1), 0.0) + production_charge.sum(axis=1)
+        yearly = (consumption.sum() * rate[:, 0] - charged).tolist()[:years]
+        bill_with = fixed + charges_after_credit(monthly_net_usd[:1])[0] + production_charge[0]
+    else:
+        bills = np.maximum(
+            fixed + charges_after_credit(monthly_net_usd) + production_charge,
+            tariff.minimum_bill_usd_per_month,
+        )
+        yearly = ((fixed + consumption * rate).sum(axis=1) - bills.sum(axis=1)).tolist()[:years]
+        bill_with = bills[0]
     return Savings(
         year1_usd=yearly[0] if yearly else 0.0,
         lifetime_usd=sum(yearly),
         yearly_usd=tuple(yearly),
         payback_years=payback_years(yearly, net_cost_usd),
+        bill_without_usd=fixed + consumption * rate[0, 0] + np.zeros(MONTHS),
+        bill_with_usd=bill_with,
+        exported_kwh=exported[0],
     )
+
+
+@lru_cache(maxsize=256)
+def _yearly_factors(
+    years: int, degradation_pct: float, escalation_pct: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Output left and price growth in each year, as columns (read-only, shared)."""
+    years_ahead = np.arange(years, dtype=float)[:, None]
+    remaining = (1.0 - degradation_pct / 100.0) ** years_ahead
+    growth = (1.0 + escalation_pct / 100.0) ** years_ahead
+    remaining.flags.writeable = growth.flags.writeable = False
+    return remaining, growth
+
+
+def charges_after_credit(monthly_net_usd: NDArray[np.float64]) -> NDArray[np.float64]:
+    """What each month's energy charge comes to when credits carry forward in the year.
+
+    ``monthly_net_usd`` is each month's credit earned minus energy bought (rows are
+    years, columns months). The credit bank follows bank_m = max(0, bank_{m-1} + net_m),
+    starting empty each year (the true-up); its closed form (Lindley's recursion) is
+    bank_m = S_m - min(0, min_{k<=m} S_k) with S the running sum, so a whole
+    projection is a few array operations. The charge is what the bank could not cover.
+    """
+    running = np.cumsum(monthly_net_usd, axis=1)
+    bank = running - np.minimum(np.minimum.accumulate(running, axis=1), 0.0)
+    bank_before = np.concatenate([np.zeros_like(bank[:, :1]), bank[:, :-1]], axis=1)
+    return np.maximum(bank - bank_before - monthly_net_usd, 0.0)
 
 
 def payback_years(yearly_savings: Sequence[float], net_cost_usd: float) -> float | None:

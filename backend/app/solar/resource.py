@@ -20,6 +20,14 @@ stations, 2.1 % in Alaska (``tests/solar/test_resource.py`` measures every stati
 Dimming every day of a month alike instead (no day-to-day spread) is 8 % low at
 cloudy Sand Point, AK: the beam-diffuse split and a tilted plane's gain are not
 linear in cloudiness.
+
+Current-era level (``nsrdb_scale``): TMY3 is 1991-2005 ground data, partly modelled;
+today's PVWatts v8 runs on the satellite-based NSRDB, whose GHI is ~7 % higher on
+average. Before anything else, a station's 12 monthly GHI means are multiplied by one
+factor so that their annual mean equals the NSRDB figure at the site: the station's
+monthly shape, temperatures and wind stay; decomposition, transposition and the PV
+model then run on the corrected year (the energy gain is smaller than the GHI gain,
+as it should be: more of the extra light is diffuse).
 """
 
 from __future__ import annotations
@@ -47,6 +55,14 @@ _MONTH_MIDDLES = np.concatenate(
 #: Greensboro 11 C, Sand Point 5 C). A documented assumption, worth ~0.5 % a year.
 DIURNAL_HALF_RANGE_C = 5.0
 
+#: Bounds on the NSRDB / TMY3 annual GHI factor of a station. Over the lower 48 the
+#: factors ZIPs give their stations run 0.95-1.20 (1st-99th percentile), and 0.1 % of
+#: them fall outside these bounds; 14 % of Alaska's and 18 % of Hawaii's do, where the
+#: ZCTA point sits far from where people live (Honolulu 96821 up the Koolau range:
+#: 0.74) or the satellite retrieval is doubtful over snow (Prudhoe Bay: 1.40). There
+#: the correction stops at the bound.
+NSRDB_SCALE_BOUNDS = (0.85, 1.25)
+
 #: A clear day is at most this much brighter than the Ineichen clear sky (cloud
 #: enhancement, clear-sky model error); caps the brightest days of very clear months.
 _MAX_OVER_CLEAR = 1.05
@@ -67,10 +83,29 @@ class MonthlyClimate:
     linke_turbidity: tuple[float, ...]  # 12 monthly values (pvlib's climatology)
 
 
+def nsrdb_scale(station_ghi_kwh_m2_day: float, nsrdb_ghi_kwh_m2_day: float) -> float:
+    """The factor on a station's monthly GHI that gives it the NSRDB annual level, bounded."""
+    low, high = NSRDB_SCALE_BOUNDS
+    return min(max(nsrdb_ghi_kwh_m2_day / station_ghi_kwh_m2_day, low), high)
+
+
 @dataclass(frozen=True, slots=True)
 class TypicalYear:
     sun: SunPath
     weather: Weather
+
+
+@dataclass(frozen=True, slots=True)
+class ClearSky:
+    """The part of a site's year that does not depend on how sunny it is: sun path
+    (sunlit hours only) and clear-sky GHI. Costs ~4.5 ms, so the engine keeps it per
+    station while the year's level changes from one ZIP to the next."""
+
+    sun: SunPath
+    clear_ghi: FloatArray
+    day: NDArray[np.int64]  # 0..364 for each sunlit hour
+    day_of_year: NDArray[np.int64]
+    local_hour: NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +186,8 @@ def sun_path(
     )
 
 
-def typical_year(climate: MonthlyClimate) -> TypicalYear:
-    """Build the hourly typical year for one site (about 5 ms).
+def clear_sky(climate: MonthlyClimate) -> ClearSky:
+    """Sun path and Ineichen clear-sky GHI for a site's sunlit hours.
 
     Only sunlit hours are kept: nights make no energy, and dropping them halves the
     work here and in the production chain, and the memory a cached year takes.
@@ -168,8 +203,7 @@ def typical_year(climate: MonthlyClimate) -> TypicalYear:
         cal.dni_extra[candidates],
         candidates,
     )
-    up = sun.zenith_deg < 90.0
-    sun = _select(sun, up)
+    sun = _select(sun, sun.zenith_deg < 90.0)
     hours = sun.hour_index
 
     linke = daily_linke_turbidity(climate.linke_turbidity, cal.day_of_year[hours])
@@ -185,17 +219,34 @@ def typical_year(climate: MonthlyClimate) -> TypicalYear:
             altitude=climate.elevation_m,
             dni_extra=sun.dni_extra,
         )
-    clear_ghi = np.nan_to_num(np.asarray(clear["ghi"], dtype=float))
-    ghi = spread_over_days(
-        clear_ghi, sun, cal.day[hours], np.asarray(climate.ghi_kwh_m2_day, dtype=float)
+    return ClearSky(
+        sun=sun,
+        clear_ghi=np.nan_to_num(np.asarray(clear["ghi"], dtype=float)),
+        day=cal.day[hours],
+        day_of_year=cal.day_of_year[hours],
+        local_hour=cal.hour[hours],
     )
-    split = irradiance.erbs(ghi, sun.zenith_deg, cal.day_of_year[hours])
+
+
+def typical_year(
+    climate: MonthlyClimate, sky: ClearSky | None = None, ghi_scale: float = 1.0
+) -> TypicalYear:
+    """Build the hourly typical year for one site (about 6 ms; 1.5 ms given its sky).
+
+    ``ghi_scale`` multiplies the 12 monthly GHI means before anything is built from
+    them (the NSRDB correction); the temperatures and wind are the station's own.
+    """
+    sky = sky or clear_sky(climate)
+    sun = sky.sun
+    target = np.asarray(climate.ghi_kwh_m2_day, dtype=float) * ghi_scale
+    ghi = spread_over_days(sky.clear_ghi, sun, sky.day, target)
+    split = irradiance.erbs(ghi, sun.zenith_deg, sky.day_of_year)
     weather = Weather(
         ghi=ghi,
         dni=np.nan_to_num(np.asarray(split["dni"], dtype=float)),
         dhi=np.nan_to_num(np.asarray(split["dhi"], dtype=float)),
-        temp_air=diurnal_temperature(climate.temp_air_c, sun.month, cal.hour[hours]),
-        wind_speed=np.full(hours.size, climate.wind_speed_ms),
+        temp_air=diurnal_temperature(climate.temp_air_c, sun.month, sky.local_hour),
+        wind_speed=np.full(sun.hour_index.size, climate.wind_speed_ms),
     )
     return TypicalYear(sun=sun, weather=weather)
 

@@ -326,3 +326,16 @@ async def test_a_stream_that_fails_sends_an_error_event_with_its_status(
     error = events[0][1]
     assert error["status"] == 409
     assert error["error"]["code"] == "conversation_full"
+
+
+async def test_a_chat_whose_estimate_an_older_engine_made_still_resumes(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    chat = await Chat.start(client)
+    await chat.say("85004, we own, about $180 a month")
+    conversation = await db_session.get(Conversation, uuid.UUID(chat.id))
+    conversation.estimate = {"system_size_kw": 7.2, "gross_cost_usd": 17856.0}  # the old shape
+    await db_session.commit()
+    resumed = await client.get(f"/api/v1/conversations/{chat.id}", headers=chat.headers)
+    assert resumed.status_code == 200, resumed.text
+    assert resumed.json()["state"]["estimate"] is None

@@ -13,13 +13,18 @@ Real PVWatts v8 results I could source offline (no invented numbers):
   New York, NY (40.7128, -74.006), 50 kW, standard module, roof mount, tilt 41,
   azimuth 180, losses 14 %, DC/AC 1.2, inverter 96 %: ac_annual 65,896.94 kWh.
 
-Measured (engine at ZIP 85034 and 10007): Phoenix -0.2 %, +0.3 %, -1.2 %; New York
-+0.5 %. Tolerance 8 % (the issue's ceiling).
+Measured (engine at ZIP 85034 and 10007), at the TMY3 level -> at the NSRDB level the
+engine now uses: Phoenix -0.2 % -> +0.8 %, +0.3 % -> +1.3 %, -1.2 % -> -0.1 %; New York
++0.5 % -> +2.7 % (NYC's ZCTA figure runs 1.7 % above the metro's NSRDB typical-year
+file, the typical-year to multi-year-mean spread of the data). These are places where
+the two eras agree (Phoenix's factor is 1.01), so they cannot show the correction; the
+NSRDB-file checks in test_resource.py do. Tolerance 8 % (the issue's ceiling).
 
 A second table checks more cities against the shipped station table's
 ``kwh_per_kw_roof_premium``: that column is PySAM PVWatts v8 run on each station's
 full hourly TMY3 year (provenance in app/solar/data/README.md), not a published
-NREL figure; it measures the engine's ZIP-level blend and synthetic year.
+NREL figure; it measures the engine's ZIP-level blend and synthetic year at the TMY3
+level, so it runs with the NSRDB correction off.
 """
 
 from __future__ import annotations
@@ -91,6 +96,6 @@ def test_zip_next_to_a_station_matches_its_pysam_figure_within_8_percent(
 ) -> None:
     location = lookup_location(zip_code)
     assert location.nearest.station.usaf == usaf
-    engine = sum(monthly_yield(location, ArraySpec()))
+    engine = sum(monthly_yield(location, ArraySpec(), corrected=False))
     table = location.nearest.station.kwh_per_kw_roof_premium
     assert engine == pytest.approx(table, rel=0.08)

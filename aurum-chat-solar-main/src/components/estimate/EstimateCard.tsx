@@ -3,6 +3,7 @@ import { useId, type ReactNode } from 'react';
 import type { Estimate } from '../../api/types';
 import { formatNumber, formatPercent, formatUsd } from '../../lib/format';
 import { assumptionRows } from './assumption-rows';
+import { MonthlyBills } from './MonthlyBills';
 import { MonthlyProductionChart } from './MonthlyProductionChart';
 
 interface EstimateCardProps {
@@ -43,7 +44,8 @@ function CostLine({
   );
 }
 
-/** A solar estimate: size, production by month, cost, savings, payback, CO₂, and how it was worked out. */
+/** A solar estimate: size, production by month, cost, savings, payback, the bill month by
+ * month, CO₂, and how it was worked out (every assumption with its source). */
 export function EstimateCard({
   estimate,
   headingLevel = 3,
@@ -54,6 +56,14 @@ export function EstimateCard({
   const Subheading = headingLevel === 2 ? 'h3' : 'h4';
   const { location, assumptions } = estimate;
   const years = assumptions.analysis_years;
+  const smallest = estimate.sizing === 'minimum_practical_size';
+  // The caveat that changes the answer goes above the figures, not only in the details.
+  const verdict =
+    smallest || estimate.payback_years === null
+      ? (estimate.notes.find(
+          (note) => note.includes('smallest practical') || note.includes('pay for itself'),
+        ) ?? null)
+      : null;
 
   return (
     <article
@@ -66,17 +76,26 @@ export function EstimateCard({
       <p className="text-sm text-ink-muted">
         {location.city}, {location.state} {location.zip_code}
       </p>
+      {verdict && (
+        <p role="note" className="mt-3 rounded-xl bg-amber-50 p-3 text-sm text-ink">
+          {verdict}
+        </p>
+      )}
 
       <dl className="mt-4 grid grid-cols-2 gap-2 sm:gap-3">
         <KeyFigure
           label="System size"
           value={`${formatNumber(estimate.system_size_kw, 2)} kW`}
-          detail={`${formatNumber(estimate.panel_count)} panels`}
+          detail={`${formatNumber(estimate.panel_count)} panels${smallest ? ', the smallest practical' : ''}`}
         />
         <KeyFigure
           label="Yearly production"
           value={`${formatNumber(estimate.annual_production_kwh)} kWh`}
-          detail={`about ${formatPercent(estimate.offset_pct)} of your use`}
+          detail={
+            estimate.offset_pct === null
+              ? 'no energy use of yours to offset'
+              : `about ${formatPercent(estimate.offset_pct)} of your use`
+          }
         />
         <KeyFigure
           label="Cost after incentives"
@@ -113,6 +132,13 @@ export function EstimateCard({
           Production by month
         </Subheading>
         <MonthlyProductionChart monthlyKwh={estimate.monthly_production_kwh} />
+      </section>
+
+      <section aria-labelledby={`${id}-bills`} className="mt-5">
+        <Subheading id={`${id}-bills`} className="font-semibold">
+          Your bill, month by month
+        </Subheading>
+        <MonthlyBills months={estimate.monthly} fixedCharge={assumptions.fixed_charge.value} />
       </section>
 
       <section aria-labelledby={`${id}-cost`} className="mt-5">
@@ -161,7 +187,11 @@ export function EstimateCard({
           {assumptionRows(estimate).map((row) => (
             <div key={row.label}>
               <dt className="font-medium text-ink">{row.label}</dt>
-              <dd className="text-ink-muted">{row.value}</dd>
+              <dd className="text-ink-muted">
+                {row.value}
+                {row.basis && <span className="font-medium text-ink"> · {row.basis}</span>}
+                {row.source && <span className="block text-xs">Source: {row.source}</span>}
+              </dd>
             </div>
           ))}
         </dl>

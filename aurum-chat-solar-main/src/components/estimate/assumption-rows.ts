@@ -1,12 +1,27 @@
 import type { Estimate } from '../../api/types';
 import { formatDate, formatNumber, formatPercent, formatUsdPrecise } from '../../lib/format';
 
+type Assumptions = Estimate['assumptions'];
+type Sourced = Assumptions['cost_per_watt'];
+type Basis = Sourced['basis'];
+
 export interface AssumptionRow {
   label: string;
   value: string;
+  /** Where the figure comes from, when the estimate says. */
+  source?: string;
+  /** How local the figure is, in words ("your state's figure", "national fallback"). */
+  basis?: string;
 }
 
-type Assumptions = Estimate['assumptions'];
+/** What each basis means to a homeowner; a fallback is never shown as the state's own. */
+const BASIS_WORDS: Record<Basis, string> = {
+  state: "your state's figure",
+  fallback: 'national fallback: no figure for your state',
+  override: 'set by Aurum',
+  request: 'your figure',
+  national: 'one national figure',
+};
 
 function compassPoint(degrees: number): string {
   const points = [
@@ -28,29 +43,108 @@ function humanize(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function withSource(value: string, source: string): string {
-  return source ? `${value} (${source})` : value;
+function sourced(label: string, value: string, figure: Sourced): AssumptionRow {
+  return { label, value, source: figure.source, basis: BASIS_WORDS[figure.basis] };
+}
+
+function isSourced(value: unknown): value is Sourced {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'value' in value &&
+    'basis' in value &&
+    'source' in value &&
+    'unit' in value
+  );
 }
 
 /** Each known assumption: its label and how to show it. Unknown ones are listed after. */
 const KNOWN: Partial<
   Record<keyof Assumptions, (a: Assumptions, e: Estimate) => AssumptionRow | null>
 > = {
-  electricity_rate_usd_per_kwh: (a) => ({
-    label: 'Electricity price',
-    value: withSource(`${formatUsdPrecise(a.electricity_rate_usd_per_kwh)} per kWh`, a.rate_source),
-  }),
+  electricity_rate: (a) =>
+    sourced(
+      'Electricity price',
+      `${formatUsdPrecise(a.electricity_rate.value)} per kWh`,
+      a.electricity_rate,
+    ),
+  fixed_charge: (a) =>
+    sourced(
+      'Fixed monthly charge (solar cannot lower it)',
+      `${formatUsdPrecise(a.fixed_charge.value)} a month`,
+      a.fixed_charge,
+    ),
   consumption_source: (a, e) => ({
     label: 'Your yearly electricity use',
     value: `${formatNumber(e.annual_consumption_kwh)} kWh, worked out from ${
-      a.consumption_source === 'monthly_bill / rate'
-        ? 'your monthly bill and the electricity price'
-        : a.consumption_source
+      a.consumption_source === 'annual_kwh'
+        ? 'the yearly use you gave'
+        : 'your monthly bill less the fixed charge, at the electricity price'
     }`,
   }),
+  compensation: (a) => {
+    const rule = a.compensation;
+    const credit = rule.export_credit;
+    // The rule may be the state's while its credit is not (no figure in the sources).
+    const creditNote =
+      credit && credit.basis !== rule.basis
+        ? ` The export credit is ${BASIS_WORDS[credit.basis]} (${credit.source}).`
+        : '';
+    return {
+      label: 'How your utility credits solar',
+      value: rule.description + creditNote,
+      source: rule.source,
+      basis: BASIS_WORDS[rule.basis],
+    };
+  },
+  self_consumption_share: (a) =>
+    sourced(
+      'Output used in your home as it is made',
+      formatPercent(a.self_consumption_share.value * 100),
+      a.self_consumption_share,
+    ),
+  utility_escalation: (a) =>
+    sourced(
+      'Electricity price rise',
+      `${formatPercent(a.utility_escalation.value, 2)} a year`,
+      a.utility_escalation,
+    ),
+  cost_per_watt: (a) =>
+    sourced(
+      'Installed cost per watt',
+      `${formatUsdPrecise(a.cost_per_watt.value)} per watt`,
+      a.cost_per_watt,
+    ),
   offset_target_pct: (a) => ({
     label: 'Share of your use the system is sized to cover',
     value: formatPercent(a.offset_target_pct),
+  }),
+  minimum_system_kw: (a) =>
+    sourced(
+      'Smallest system installers usually fit',
+      `${formatNumber(a.minimum_system_kw.value, 1)} kW`,
+      a.minimum_system_kw,
+    ),
+  solar_resource: (a) => {
+    const resource = a.solar_resource;
+    const level = `${formatNumber(resource.ghi_kwh_m2_day, 2)} kWh of sunshine per m² a day`;
+    return {
+      label: 'Sunshine',
+      value: resource.corrected
+        ? `${level}, from NREL's satellite record (the 1991-2005 weather stations alone: ${formatNumber(resource.tmy3_ghi_kwh_m2_day, 2)})`
+        : level,
+      source: resource.source,
+      basis: resource.corrected ? 'for your ZIP code area' : 'nearby weather stations',
+    };
+  },
+  weather_source: (a, e) => ({
+    label: 'Weather',
+    value: `${a.weather_source}. Stations: ${e.location.stations
+      .map(
+        (station) =>
+          `${station.name} (${formatNumber(station.distance_km, 1)} km away, ${formatPercent(station.weight * 100)})`,
+      )
+      .join('; ')}`,
   }),
   panel_watts: (a) => ({
     label: 'Panel size',
@@ -87,19 +181,6 @@ const KNOWN: Partial<
       ? null
       : { label: 'Production adjustment', value: formatPercent(a.production_adjustment_pct, 1) },
   production_model: (a) => ({ label: 'Production model', value: a.production_model }),
-  weather_source: (a, e) => ({
-    label: 'Weather',
-    value: `${a.weather_source}. Stations: ${e.location.stations
-      .map(
-        (station) =>
-          `${station.name} (${formatNumber(station.distance_km, 1)} km away, ${formatPercent(station.weight * 100)})`,
-      )
-      .join('; ')}`,
-  }),
-  cost_per_watt_usd: (a) => ({
-    label: 'Installed cost per watt',
-    value: withSource(`${formatUsdPrecise(a.cost_per_watt_usd)} per watt`, a.cost_source),
-  }),
   install_date_assumed: (a) => ({
     label: 'Installation date assumed',
     value: formatDate(a.install_date_assumed),
@@ -116,10 +197,6 @@ const KNOWN: Partial<
             )
             .join(' '),
   }),
-  utility_escalation_pct_per_year: (a) => ({
-    label: 'Electricity price rise',
-    value: `${formatPercent(a.utility_escalation_pct_per_year, 1)} a year`,
-  }),
   degradation_pct_per_year: (a) => ({
     label: 'Panel output decline',
     value: `${formatPercent(a.degradation_pct_per_year, 2)} a year`,
@@ -128,20 +205,18 @@ const KNOWN: Partial<
     label: 'Period the savings cover',
     value: `${formatNumber(a.analysis_years)} years`,
   }),
-  surplus_valuation: (a) => ({ label: 'Power beyond your own use', value: a.surplus_valuation }),
   co2_kg_per_kwh: (a) => ({
     label: 'CO₂ avoided per kWh',
-    value: withSource(`${formatNumber(a.co2_kg_per_kwh, 3)} kg`, a.co2_source),
+    value: `${formatNumber(a.co2_kg_per_kwh, 3)} kg`,
+    source: a.co2_source,
   }),
 };
 
 /** Shown as part of another row. */
 const FOLDED_INTO_OTHERS = new Set<string>([
-  'rate_source',
   'azimuth_deg',
   'shade_loss_pct',
   'base_losses_pct',
-  'cost_source',
   'co2_source',
 ]);
 
@@ -162,7 +237,11 @@ export function assumptionRows(estimate: Estimate): AssumptionRow[] {
   }
   for (const [key, value] of Object.entries(assumptions)) {
     if (key in KNOWN || FOLDED_INTO_OTHERS.has(key)) continue;
-    rows.push({ label: humanize(key), value: plainValue(value) });
+    rows.push(
+      isSourced(value)
+        ? sourced(humanize(key), `${formatNumber(value.value, 3)} ${value.unit}`, value)
+        : { label: humanize(key), value: plainValue(value) },
+    );
   }
   return rows;
 }

@@ -238,8 +238,8 @@ describe('the advisor chat on the home page', () => {
     );
 
     const card = await screen.findByRole('article', { name: 'Your solar estimate' });
-    expect(within(card).getByText('10.75 kW')).toBeInTheDocument();
-    expect(within(card).getByText('25 panels')).toBeInTheDocument();
+    expect(within(card).getByText('9.03 kW')).toBeInTheDocument();
+    expect(within(card).getByText('21 panels')).toBeInTheDocument();
     expect(within(card).getByRole('img', { name: /solar production by month/i })).toBeVisible();
     expect(within(conversation()).getByText(ESTIMATE_SUMMARY)).toBeInTheDocument();
     expect(screen.getByText('What is the roof made of?')).toBeInTheDocument();

@@ -291,7 +291,7 @@ describe('the lead form at /get-quote', () => {
     });
     expect(screen.getByRole('heading', { name: 'What happens next' })).toBeVisible();
     const card = screen.getByRole('article', { name: 'Your solar estimate' });
-    expect(within(card).getByText('10.75 kW')).toBeInTheDocument();
+    expect(within(card).getByText('9.03 kW')).toBeInTheDocument();
     expect(await sent[0]?.json()).toEqual({
       zip_code: '85004',
       homeowner: true,

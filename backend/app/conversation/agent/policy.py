@@ -8,6 +8,7 @@ is formatted from a solar estimate the engine returned, never typed here.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from app.conversation.agent.base import AgentState, OutgoingMessage
@@ -167,36 +168,50 @@ def format_phone(e164: str) -> str:
 
 
 def money(value: float) -> str:
-    return f"${value:,.0f}"
+    return f"${_figure(value)}"
+
+
+def _figure(value: float, decimals: int = 0) -> str:
+    """A figure as the estimate card prints it: en-US, no trailing zeros, rounded half away
+    from zero on the shortest decimal that is the float (what the browser's Intl rounds)."""
+    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def describe_estimate(estimate: Mapping[str, Any], *, updated: bool = False) -> str:
-    """One paragraph summarising an engine estimate; every figure comes from it."""
+    """One paragraph summarising an engine estimate; every figure comes from it, rounded
+    as the estimate card rounds it (money arrives in whole dollars)."""
     location = estimate["location"]
     size = estimate["system_size_kw"]
     panels = estimate["panel_count"]
     production = estimate["annual_production_kwh"]
-    offset = estimate["offset_pct"]
+    offset = estimate.get("offset_pct")
     net = estimate["net_cost_usd"]
     incentives = estimate["incentives_usd"]
     year1 = estimate["year1_savings_usd"]
     lifetime = estimate["lifetime_savings_usd"]
     payback = estimate.get("payback_years")
+    years = estimate.get("assumptions", {}).get("analysis_years", 25)
 
     opening = "Here's your updated estimate" if updated else "Here's your estimate"
+    system = f"a {_figure(size, 2)} kW system"
+    if estimate.get("sizing") == "minimum_practical_size":
+        system = f"the smallest system installers usually fit, {system},"
+    share = "" if offset is None else f", around {_figure(offset)}% of the electricity you use"
     cost = f"It would cost about {money(net)}"
     if incentives:
         cost += f" after {money(incentives)} in incentives"
     payback_text = (
-        f"paying for itself in about {payback:g} years"
+        f"paying for itself in about {_figure(payback, 1)} years"
         if payback is not None
-        else "though it would not pay for itself within 25 years"
+        else f"though it would not pay for itself within {years} years"
     )
     return (
-        f"{opening} for {location['city']}, {location['state']}: a {size:g} kW system "
-        f"({panels} panels) would produce about {production:,.0f} kWh a year, around "
-        f"{offset:.0f}% of the electricity you use. {cost}, save about {money(year1)} in "
-        f"the first year and {money(lifetime)} over 25 years, {payback_text}."
+        f"{opening} for {location['city']}, {location['state']}: {system} "
+        f"({panels} panels) would produce about {_figure(production)} kWh a year{share}. "
+        f"{cost}, save about {money(year1)} in the first year and {money(lifetime)} over "
+        f"{years} years, {payback_text}."
     )
 
 
