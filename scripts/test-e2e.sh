@@ -36,6 +36,7 @@ echo "== e2e: building both SPAs against $API_URL"
 
 export AURUM_DATA_DIR="$WORK/data" DATABASE_URL="" REDIS_URL="" ENVIRONMENT=development LOG_FORMAT=console
 export CORS_ORIGINS="http://127.0.0.1:$PUBLIC_PORT,http://127.0.0.1:$ADMIN_PORT"
+export CORS_ADMIN_ORIGINS="http://127.0.0.1:$ADMIN_PORT"
 export AURUM_PUBLIC_DIST="$ROOT/e2e/.build/public" AURUM_ADMIN_DIST="$ROOT/e2e/.build/admin"
 
 backend/venv/bin/aurum db upgrade >/dev/null
