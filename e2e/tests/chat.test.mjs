@@ -113,7 +113,7 @@ test("a homeowner chats their way to an estimate and a request for quotes", asyn
   await page.getByText("Before we share your details").waitFor();
   assert.match(await lastAdvisorText(page), /Consent is not a condition of any purchase/);
   const before = await countMessages(page);
-  await page.getByRole("button", { name: "I agree" }).click();
+  await page.getByRole("button", { name: "I agree", exact: true }).click();
   await waitForTurn(page, before);
 
   const thanks = page.getByRole("heading", { name: "Thank you, you're all set" });
