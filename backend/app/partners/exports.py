@@ -201,11 +201,11 @@ def _bool_sql(expression: str) -> str:
 
 
 def _cents_sql(field: str) -> str:
-    return f"round((l.estimate ->> '{field}')::numeric * 100)::bigint::text"
+    return f"round(e.{field} * 100)::bigint::text"
 
 
 def _float_sql(field: str) -> str:
-    return f"(l.estimate ->> '{field}')::float8::text"
+    return f"e.{field}::text"
 
 
 # Each CSV column as SQL text, and whether its text can start with a formula trigger
@@ -252,12 +252,12 @@ COPY_COLUMNS: dict[str, tuple[str, bool]] = {
         "FROM jsonb_array_elements(l.score_factors) WITH ORDINALITY AS x(f, n))",
         True,
     ),
-    "receipt_mode": ("s.receipt ->> 'mode'", True),
-    "receipt_price_rule": ("s.receipt ->> 'price_rule'", True),
-    "receipt_area": ("s.receipt -> 'matched' ->> 'area'", True),
-    "receipt_max_buyers_consented": ("s.receipt ->> 'max_buyers_consented'", True),
-    "receipt_exclusive_cents": ("s.receipt -> 'compared_cents' ->> 'exclusive'", True),
-    "receipt_shared_cents": ("s.receipt -> 'compared_cents' ->> 'shared'", True),
+    "receipt_mode": ("rc.mode", True),
+    "receipt_price_rule": ("rc.price_rule", True),
+    "receipt_area": ("rc.matched ->> 'area'", True),
+    "receipt_max_buyers_consented": ("rc.max_buyers_consented", True),
+    "receipt_exclusive_cents": ("rc.compared_cents ->> 'exclusive'", True),
+    "receipt_shared_cents": ("rc.compared_cents ->> 'shared'", True),
     "consent_disclosure_version": ("c.disclosure_version", True),
     "consent_disclosure_sha256": (
         "encode(sha256(convert_to(c.disclosure_text, 'UTF8')), 'hex')",
@@ -310,9 +310,11 @@ def copy_query(window: Window, *, return_window_days: int) -> tuple[str, list[An
     outer = ",\n  ".join(
         f"{_neutralised(name, can)} AS {name}" for name, (_, can) in COPY_COLUMNS.items()
     )
-    # OFFSET 0 keeps the inner query whole: each column is computed once, not once per
-    # mention in the neutralising CASE. Only constants of this module are spliced in;
-    # every value is a $n argument.
+    # The JSON documents are read once each (jsonb_to_record), not once per field: a
+    # large one is stored compressed, and each read would decompress it again. OFFSET 0
+    # keeps the inner query whole, so each column is computed once, not once per mention
+    # in the neutralising CASE. Only constants of this module are spliced in; every
+    # value is a $n argument.
     query = f"""SELECT
   {outer}
 FROM (
@@ -320,6 +322,16 @@ FROM (
     {inner}
   FROM lead_sales s
   JOIN leads l ON l.id = s.lead_id
+  LEFT JOIN LATERAL jsonb_to_record(
+    CASE WHEN jsonb_typeof(l.estimate) = 'object' THEN l.estimate END
+  ) AS e(
+    system_size_kw float8, annual_production_kwh float8, payback_years float8,
+    gross_cost_usd numeric, net_cost_usd numeric, year1_savings_usd numeric,
+    lifetime_savings_usd numeric
+  ) ON true
+  LEFT JOIN LATERAL jsonb_to_record(s.receipt) AS rc(
+    mode text, price_rule text, matched jsonb, max_buyers_consented text, compared_cents jsonb
+  ) ON true
   LEFT JOIN LATERAL (
     SELECT cr.disclosure_version, cr.disclosure_text, cr.max_buyers, cr.given_at, cr.ip,
            cr.user_agent, cr.source
