@@ -124,6 +124,10 @@ bench-solar: $(VENV)/.installed-dev ## Solar engine latency: data load, cold and
 bench-chat: $(VENV)/.installed-dev ## Chat turns: 50 concurrent homeowners on PostgreSQL + Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL)
 	cd backend && .venv/bin/python -m benchmarks.chat_bench $(BENCH_ARGS)
 
+.PHONY: bench-export
+bench-export: $(VENV)/.installed-dev ## Partner CSV export of 1,000,000 sold leads: the API against PostgreSQL's own COPY, and the API's memory (BENCH_DATABASE_URL)
+	cd backend && .venv/bin/python -m benchmarks.export_bench $(BENCH_ARGS)
+
 # ---------------------------------------------------------------- housekeeping
 .PHONY: constraints
 constraints: $(VENV)/.installed-dev ## Re-pin backend/constraints.txt from the installed venv (after changing dependencies)
