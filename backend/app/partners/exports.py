@@ -396,9 +396,14 @@ async def copy_csv(session: AsyncSession, query: str, args: list[Any]) -> AsyncI
             yield bytes(buffer)
     finally:
         if not task.done():
+            # The client went away mid-copy. asyncpg cancels the COPY on the server, but
+            # what the connection says next is racy (a rollback may meet the copy's
+            # tail and read as a lost connection, which discards the whole pool): this
+            # one connection is closed instead, and the pool opens a fresh one.
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            await connection.invalidate()
 
 
 async def stream_copy(
