@@ -136,6 +136,10 @@ bench-webhooks: $(VENV)/.installed-dev ## Webhooks: deliveries per second with 2
 outage-run: $(VENV)/.installed-dev ## Two API instances + a worker through Redis and PostgreSQL outages: acknowledged leads lost and duplicated (must be 0)
 	cd backend && venv/bin/python -m benchmarks.outage_run $(BENCH_ARGS)
 
+.PHONY: bench-export
+bench-export: $(VENV)/.installed-dev ## Partner CSV export of 1,000,000 sold leads: the API against PostgreSQL's own COPY, and the API's memory (BENCH_DATABASE_URL)
+	cd backend && .venv/bin/python -m benchmarks.export_bench $(BENCH_ARGS)
+
 # ---------------------------------------------------------------- housekeeping
 .PHONY: constraints
 constraints: $(VENV)/.installed-dev ## Re-pin backend/constraints.txt from the installed venv (after changing dependencies), then requirements.txt

@@ -32,6 +32,7 @@ from app.core.ratelimit import PublicRateLimit, RateLimitHeadersMiddleware, buil
 from app.leads.admin_router import router as leads_admin_router
 from app.leads.router import router as leads_router
 from app.partners.admin_router import router as partners_admin_router
+from app.partners.b2b_router import router as b2b_router
 from app.privacy.admin_router import router as privacy_admin_router
 from app.solar.engine import SolarConfig
 from app.solar.router import router as solar_router
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         identity_api,
     ):
         app.include_router(router, prefix=f"{API_PREFIX}/admin", responses=responses(Forbidden))
+    app.include_router(b2b_router, prefix=API_PREFIX)  # partners, by API key (app/partners)
     # The lead detail shows the chats behind a lead; leads/ cannot import conversation/.
     app.state.lead_chats = conversation_queries.chats_for_lead
 

@@ -95,7 +95,11 @@ def _flush_redis(url: str) -> None:
 # The shared app serves the whole suite from one client address: generous limits keep
 # rate limiting out of the way (tests/security builds apps with tight ones).
 TEST_HOSTS = ["testserver", "localhost", "127.0.0.1"]  # httpx's test host, and a server's
-TEST_RATE_LIMITS = {"rate_limit_public": "1000000/minute", "rate_limit_login": "1000000/minute"}
+TEST_RATE_LIMITS = {
+    "rate_limit_public": "1000000/minute",
+    "rate_limit_login": "1000000/minute",
+    "rate_limit_b2b": "1000000/minute",
+}
 
 
 @pytest.fixture(scope="session")

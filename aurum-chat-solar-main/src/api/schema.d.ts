@@ -692,6 +692,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/b2b/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Account
+         * @description Your balance and billing, prices, caps with what is used and left this day, week
+         *     and month (your time zone), service area and the states it may cover, status, and
+         *     notices that need your attention. Scope `account:read`.
+         */
+        get: operations["b2b-get_account"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Account
+         * @description Change what Aurum lets you change yourself: pause or resume buying (`status`),
+         *     your caps up to `cap_limits` (422 `cap_above_limit`), and your service area within
+         *     `allowed_states` (422 `outside_allowed_states` names what reaches outside). Send only
+         *     what changes. Audited. Scope `account:write`.
+         */
+        patch: operations["b2b-update_account"];
+        trace?: never;
+    };
+    "/api/v1/b2b/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Leads
+         * @description The leads sold to you, oldest sale first, after `cursor`: contact details,
+         *     answers, the estimate, score and factors, the sale's receipt, the proof of consent,
+         *     and your return and outcomes of each. Follow `next_cursor` (empty at the end) to
+         *     page through; keep `resume_cursor` to fetch only newer sales later. NDJSON and CSV
+         *     stream any number of leads in one response, with the cursors in the `X-Next-Cursor`
+         *     and `X-Resume-Cursor` headers; CSV cells a spreadsheet would run as formulas start
+         *     with an apostrophe. Scope `leads:read`.
+         */
+        get: operations["b2b-list_leads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/b2b/leads/{lead_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Lead
+         * @description One lead sold to you, as in the list. 404 `lead_not_found` when it was not sold
+         *     to you. Scope `leads:read`.
+         */
+        get: operations["b2b-get_lead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/b2b/leads/{lead_id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Outcome
+         * @description Report what happened with a lead: `contacted`, `appointment_set`, `quoted`,
+         *     `sold`, `unreachable` or `not_interested`, and when (not in the future, not before
+         *     you bought it: 422). Report each step; they add up to your close rate. Scope
+         *     `outcomes:write`.
+         */
+        post: operations["b2b-record_outcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/b2b/leads/{lead_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return Lead
+         * @description Return a bad lead with a reason; Aurum reviews it with the consent record, the
+         *     submissions and any duplicate links, and credits the price when it accepts. Within
+         *     `RETURN_WINDOW_DAYS` of the sale (409 `return_window_closed`), at most
+         *     `RETURN_CAP_PCT` % of this month's purchases (409 `return_cap_reached`), once per
+         *     lead (409 `return_exists`). Scope `returns:write`.
+         */
+        post: operations["b2b-return_lead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations": {
         parameters: {
             query?: never;
@@ -905,6 +1028,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AccountUpdate
+         * @description Self-service within the limits Aurum set (``cap_limits``, ``allowed_states``).
+         */
+        AccountUpdate: {
+            caps?: components["schemas"]["CapsUpdate"] | null;
+            /** @description Replaces the whole area; everything in it must lie in `allowed_states`. */
+            service_area?: components["schemas"]["ServiceArea"] | null;
+            /**
+             * Status
+             * @description Pause buying, or resume.
+             */
+            status?: ("active" | "paused") | null;
+        };
         /** AdminConversationDetail */
         AdminConversationDetail: {
             /**
@@ -1367,6 +1504,22 @@ export interface components {
             /** Scopes */
             scopes: ("leads:read" | "returns:write" | "outcomes:write" | "account:read" | "account:write")[];
         };
+        /** ApiKeyInfo */
+        ApiKeyInfo: {
+            /** Expires At */
+            expires_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Prefix */
+            prefix: string;
+            /** Scopes */
+            scopes: string[];
+        };
         /** ApiKeyList */
         ApiKeyList: {
             /** Items */
@@ -1569,12 +1722,394 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** B2BAccount */
+        B2BAccount: {
+            /**
+             * Allowed States
+             * @description Where your service area may reach.
+             */
+            allowed_states: string[];
+            /** @description The key this request used. */
+            api_key: components["schemas"]["ApiKeyInfo"];
+            billing: components["schemas"]["Billing"];
+            /** @description The most each cap may be set to (null: no limit). */
+            cap_limits: components["schemas"]["Caps"];
+            caps: components["schemas"]["CapsUsage"];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Notices
+             * @description Things that need your attention.
+             */
+            notices: components["schemas"]["Notice"][];
+            /** Person Window Days */
+            person_window_days: number;
+            prices: components["schemas"]["Prices"];
+            returns: components["schemas"]["ReturnAllowance"];
+            service_area: components["schemas"]["ServiceArea"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "paused" | "suspended";
+            /** Timezone */
+            timezone: string;
+        };
+        /** B2BAddress */
+        B2BAddress: {
+            /** City */
+            city: string | null;
+            /** State */
+            state: string;
+            /** Street Address */
+            street_address: string | null;
+            /** Zip Code */
+            zip_code: string;
+        };
+        /**
+         * B2BAnswers
+         * @description What the homeowner told us about the home and the project.
+         */
+        B2BAnswers: {
+            /** Battery Interest */
+            battery_interest: boolean | null;
+            /**
+             * Credit Band
+             * @enum {string}
+             */
+            credit_band: "excellent" | "good" | "fair" | "poor";
+            /** Homeowner */
+            homeowner: boolean;
+            /** Monthly Bill Cents */
+            monthly_bill_cents: number;
+            /**
+             * Property Type
+             * @enum {string}
+             */
+            property_type: "single_family" | "townhouse" | "condo" | "mobile_home" | "multi_family";
+            /**
+             * Roof Type
+             * @enum {string}
+             */
+            roof_type: "asphalt_shingle" | "metal" | "tile" | "flat" | "wood_shake" | "slate" | "other";
+            shade: components["schemas"]["Shade"];
+            /**
+             * Timeline
+             * @enum {string}
+             */
+            timeline: "asap" | "1_3_months" | "3_6_months" | "6_12_months" | "researching";
+        };
+        /**
+         * B2BConsent
+         * @description Proof of the homeowner's consent to be contacted, as given before the sale.
+         */
+        B2BConsent: {
+            /**
+             * Disclosure Sha256
+             * @description SHA-256 (hex) of the exact text shown.
+             */
+            disclosure_sha256: string;
+            /** Disclosure Version */
+            disclosure_version: string;
+            /**
+             * Given At
+             * Format: date-time
+             */
+            given_at: string;
+            /** Ip */
+            ip: string | null;
+            /**
+             * Max Buyers
+             * @description How many installers the homeowner agreed to.
+             */
+            max_buyers: number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "chat" | "form";
+            /** User Agent */
+            user_agent: string | null;
+        };
+        /** B2BContact */
+        B2BContact: {
+            /**
+             * Email
+             * @description Null only when the homeowner had their data erased.
+             */
+            email: string | null;
+            /** First Name */
+            first_name: string;
+            /** Last Name */
+            last_name: string;
+            /**
+             * Phone
+             * @description E.164, e.g. `+16025550142`.
+             */
+            phone: string | null;
+        };
+        /**
+         * B2BEstimate
+         * @description The estimate the homeowner saw (money in cents).
+         */
+        B2BEstimate: {
+            /** Annual Production Kwh */
+            annual_production_kwh: number | null;
+            /** Gross Cost Cents */
+            gross_cost_cents: number | null;
+            /** Lifetime Savings Cents */
+            lifetime_savings_cents: number | null;
+            /**
+             * Net Cost Cents
+             * @description After incentives.
+             */
+            net_cost_cents: number | null;
+            /**
+             * Payback Years
+             * @description Null when not reached.
+             */
+            payback_years: number | null;
+            /** System Size Kw */
+            system_size_kw: number | null;
+            /** Year1 Savings Cents */
+            year1_savings_cents: number | null;
+        };
+        /**
+         * B2BLead
+         * @description A lead sold to you, whole.
+         */
+        B2BLead: {
+            address: components["schemas"]["B2BAddress"];
+            answers: components["schemas"]["B2BAnswers"];
+            consent: components["schemas"]["B2BConsent"] | null;
+            contact: components["schemas"]["B2BContact"];
+            /**
+             * Created At
+             * Format: date-time
+             * @description When the homeowner asked for quotes.
+             */
+            created_at: string;
+            estimate: components["schemas"]["B2BEstimate"] | null;
+            /**
+             * Lead Id
+             * Format: uuid
+             */
+            lead_id: string;
+            /**
+             * Outcomes
+             * @description What you reported, oldest first.
+             */
+            outcomes: components["schemas"]["B2BOutcome"][];
+            receipt: components["schemas"]["B2BReceipt"];
+            /** @description Your return of this lead, if any. */
+            return_request: components["schemas"]["B2BReturn"] | null;
+            sale: components["schemas"]["B2BSale"];
+            /** Score */
+            score: number;
+            /** Score Factors */
+            score_factors: components["schemas"]["ScoreFactor"][];
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "chat" | "form";
+            /**
+             * Tier
+             * @enum {string}
+             */
+            tier: "A" | "B" | "C";
+        };
+        /** B2BLeadPage */
+        B2BLeadPage: {
+            /** Items */
+            items: components["schemas"]["B2BLead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; empty when this page is the last.
+             */
+            next_cursor: string;
+            /**
+             * Resume Cursor
+             * @description Where to poll from later for sales made after this page (empty: from the start). Sales of the last 30 seconds stay behind it, so one still being committed when you read is shown next time, never skipped: expect a few leads twice and keep them by `lead_id`.
+             */
+            resume_cursor: string;
+        };
+        /** B2BOutcome */
+        B2BOutcome: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Note */
+            note: string | null;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "contacted" | "appointment_set" | "quoted" | "sold" | "unreachable" | "not_interested";
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+        };
+        /**
+         * B2BReceipt
+         * @description Why this lead went to you at this price, as recorded at the sale.
+         */
+        B2BReceipt: {
+            /** Buyers */
+            buyers: number;
+            /**
+             * Compared Cents
+             * @description Revenue of each way of selling that was possible.
+             */
+            compared_cents: {
+                [key: string]: number;
+            };
+            /**
+             * Matched
+             * @description The rule of your service area that matched.
+             */
+            matched: {
+                [key: string]: unknown;
+            };
+            /**
+             * Max Buyers Consented
+             * @description How many installers the homeowner allowed.
+             */
+            max_buyers_consented: number;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "exclusive" | "shared";
+            /** Price Cents */
+            price_cents: number;
+            /**
+             * Price Rule
+             * @description `<tier>.<exclusive|shared>` of your price list.
+             */
+            price_rule: string;
+            /** Score */
+            score: number;
+            /** Score Factors */
+            score_factors: components["schemas"]["ScoreFactor"][];
+            /** Tier */
+            tier: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** B2BReturn */
+        B2BReturn: {
+            /**
+             * Credit Cents
+             * @description Credited to your balance when accepted.
+             */
+            credit_cents: number | null;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decision Note */
+            decision_note: string | null;
+            /**
+             * Filed At
+             * Format: date-time
+             */
+            filed_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Note */
+            note: string | null;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "not_homeowner" | "already_has_solar" | "bad_contact" | "out_of_area" | "duplicate" | "never_requested";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "accepted" | "rejected";
+        };
+        /** B2BSale */
+        B2BSale: {
+            /**
+             * Buyers
+             * @description How many partners bought it (1 when exclusive).
+             */
+            buyers: number;
+            /**
+             * Exclusive
+             * @description True: no one else bought it.
+             */
+            exclusive: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Price Cents
+             * @description What this lead cost you.
+             */
+            price_cents: number;
+            /**
+             * Returnable Until
+             * Format: date-time
+             * @description The last moment a return may be filed.
+             */
+            returnable_until: string;
+            /**
+             * Sold At
+             * Format: date-time
+             */
+            sold_at: string;
+            /**
+             * Status
+             * @description `returned` once Aurum accepted your return and credited the price.
+             * @enum {string}
+             */
+            status: "active" | "returned";
+        };
         /**
          * Basis
          * @description Where an assumption's value comes from.
          * @enum {string}
          */
         Basis: "state" | "fallback" | "override" | "request" | "national";
+        /** Billing */
+        Billing: {
+            /**
+             * Available Cents
+             * @description What you can still spend on leads.
+             */
+            available_cents: number;
+            /** Balance Cents */
+            balance_cents: number;
+            /** Credit Limit Cents */
+            credit_limit_cents: number;
+            /** Low Balance Cents */
+            low_balance_cents: number;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "prepaid" | "credit";
+        };
         /**
          * CapUsage
          * @description Sales and spend in the partner's current day, week and month (its own time zone).
@@ -1603,6 +2138,27 @@ export interface components {
             month_spend_cents?: number | null;
             /** Week */
             week?: number | null;
+        };
+        /**
+         * CapsUpdate
+         * @description Send only the caps that change; null removes a cap (where no limit is set).
+         */
+        CapsUpdate: {
+            /** Day */
+            day?: number | null;
+            /** Month */
+            month?: number | null;
+            /** Month Spend Cents */
+            month_spend_cents?: number | null;
+            /** Week */
+            week?: number | null;
+        };
+        /** CapsUsage */
+        CapsUsage: {
+            day: components["schemas"]["PeriodUsage"];
+            month: components["schemas"]["PeriodUsage"];
+            month_spend_cents: components["schemas"]["PeriodUsage"];
+            week: components["schemas"]["PeriodUsage"];
         };
         /** Check */
         Check: {
@@ -2599,6 +3155,33 @@ export interface components {
              */
             readonly savings_cents: number;
         };
+        /** Notice */
+        Notice: {
+            /** At */
+            at?: string | null;
+            /** Code */
+            code: string;
+            /** Details */
+            details?: unknown | null;
+            /** Message */
+            message: string;
+        };
+        /** OutcomeRequest */
+        OutcomeRequest: {
+            /** Note */
+            note?: string | null;
+            /**
+             * Occurred At
+             * Format: date-time
+             * @description When it happened (ISO 8601 with offset).
+             */
+            occurred_at: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "contacted" | "appointment_set" | "quoted" | "sold" | "unreachable" | "not_interested";
+        };
         /** PartnerCreate */
         PartnerCreate: {
             /**
@@ -2853,6 +3436,32 @@ export interface components {
              */
             new_password: string;
         };
+        /** PeriodUsage */
+        PeriodUsage: {
+            /**
+             * Cap
+             * @description Null: no cap.
+             */
+            cap: number | null;
+            /**
+             * Left
+             * @description Null: no cap.
+             */
+            left: number | null;
+            /**
+             * Resets At
+             * Format: date-time
+             */
+            resets_at: string;
+            /**
+             * Starts On
+             * Format: date
+             * @description The period's first day in your time zone.
+             */
+            starts_on: string;
+            /** Used */
+            used: number;
+        };
         /** Prices */
         Prices: {
             A?: components["schemas"]["TierPrice"];
@@ -2906,6 +3515,17 @@ export interface components {
              * @description How many deliveries go out again (same webhook-ids).
              */
             queued: number;
+        };
+        /** ReturnAllowance */
+        ReturnAllowance: {
+            /** Allowed This Month */
+            allowed_this_month: number;
+            /** Cap Pct */
+            cap_pct: number;
+            /** Filed This Month */
+            filed_this_month: number;
+            /** Window Days */
+            window_days: number;
         };
         /** ReturnCounts */
         ReturnCounts: {
@@ -3008,6 +3628,16 @@ export interface components {
              * @description Pass as `cursor` for the next page; null at the end.
              */
             next_cursor: string | null;
+        };
+        /** ReturnRequest */
+        ReturnRequest: {
+            /** Note */
+            note?: string | null;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "not_homeowner" | "already_has_solar" | "bad_contact" | "out_of_area" | "duplicate" | "never_requested";
         };
         /** ReturnSale */
         ReturnSale: {
@@ -5887,6 +6517,418 @@ export interface operations {
             };
             /** @description You do not have permission to do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "b2b-get_account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["B2BAccount"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "b2b-update_account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["B2BAccount"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "b2b-list_leads": {
+        parameters: {
+            query?: {
+                /** @description From `next_cursor` or `resume_cursor`. */
+                cursor?: string | null;
+                /** @description JSON: 1 to 1000 (100 by default). NDJSON and CSV: 1 to 1,000,000 (1,000,000 by default). */
+                limit?: number | null;
+                /** @description `json`, `ndjson` or `csv`. */
+                format?: "json" | "ndjson" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `format=json`: a page. `ndjson`: one lead (the same object as a page item) per line. `csv`: one lead per row, with a header row. */
+            200: {
+                headers: {
+                    /** @description The `cursor` of the next page; empty when this page is the last. */
+                    "X-Next-Cursor"?: string;
+                    /** @description Where to poll from later (see `resume_cursor`). */
+                    "X-Resume-Cursor"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["B2BLeadPage"];
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "b2b-get_lead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["B2BLead"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "b2b-record_outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["B2BOutcome"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "b2b-return_lead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["B2BReturn"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

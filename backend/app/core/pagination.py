@@ -42,12 +42,14 @@ class SortKey:
         return [self.column.asc(), self.id_column.asc()]
 
     def after(self, value: Any, row_id: uuid.UUID) -> Any:
-        """Rows strictly after (value, id) in this order."""
+        """Rows strictly after (value, id) in this order. The plain bound on the column
+        lets both databases start an index range there instead of reading every row
+        before the cursor and filtering (deep pages would cost their depth)."""
         if self.descending:
-            return sa.or_(
-                self.column < value, sa.and_(self.column == value, self.id_column < row_id)
+            return sa.and_(
+                self.column <= value, sa.or_(self.column < value, self.id_column < row_id)
             )
-        return sa.or_(self.column > value, sa.and_(self.column == value, self.id_column > row_id))
+        return sa.and_(self.column >= value, sa.or_(self.column > value, self.id_column > row_id))
 
 
 def encode_cursor(sort: SortKey, value: Any, row_id: uuid.UUID) -> str:

@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import math
 import uuid
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -113,6 +115,38 @@ def returns_allowed(purchases: int, cap_pct: float) -> int:
     return max(1, math.floor(purchases * cap_pct / 100))
 
 
+@dataclass(frozen=True)
+class Allowance:
+    """This month's returns of a partner (its own calendar): how many it may file, has
+    filed (pending or accepted), and the purchases the cap is counted from."""
+
+    allowed: int
+    filed: int
+    purchases: int
+
+
+async def return_allowance(
+    session: AsyncSession, partner: Partner, now: datetime, settings: Settings
+) -> Allowance:
+    month_start = period_starts(now, partner.timezone)["month"]
+    since = datetime.combine(month_start, time.min, ZoneInfo(partner.timezone))
+    purchases = (await usage_of(session, [partner], now))[partner.id].month
+    filed = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(LeadReturn)
+        .where(
+            LeadReturn.partner_id == partner.id,
+            LeadReturn.status != "rejected",
+            LeadReturn.filed_at >= since,
+        )
+    )
+    return Allowance(
+        allowed=returns_allowed(purchases, settings.return_cap_pct),
+        filed=int(filed or 0),
+        purchases=purchases,
+    )
+
+
 async def file_return(
     session: AsyncSession,
     partner: Partner,
@@ -146,24 +180,18 @@ async def file_return(
             code="return_window_closed",
             details={"sold_at": sale.sold_at.isoformat(), "closed_at": closes.isoformat()},
         )
-    month_start = period_starts(now, partner.timezone)["month"]
-    purchases = (await usage_of(session, [partner], now))[partner.id].month
-    filed = await session.scalar(
-        sa.select(sa.func.count())
-        .select_from(LeadReturn)
-        .where(
-            LeadReturn.partner_id == partner.id,
-            LeadReturn.status != "rejected",
-            LeadReturn.filed_at >= datetime.combine(month_start, datetime.min.time(), now.tzinfo),
-        )
-    )
-    allowed = returns_allowed(purchases, settings.return_cap_pct)
-    if int(filed or 0) + 1 > allowed:
+    allowance = await return_allowance(session, partner, now, settings)
+    if allowance.filed + 1 > allowance.allowed:
         raise Conflict(
             f"Returns are capped at {settings.return_cap_pct:g}% of this month's purchases "
-            f"({allowed} of {purchases}); you have filed {filed}.",
+            f"({allowance.allowed} of {allowance.purchases}); you have filed "
+            f"{allowance.filed}.",
             code="return_cap_reached",
-            details={"allowed": allowed, "filed": int(filed or 0), "purchases": purchases},
+            details={
+                "allowed": allowance.allowed,
+                "filed": allowance.filed,
+                "purchases": allowance.purchases,
+            },
         )
     lead = await session.get(Lead, lead_id)
     assert lead is not None  # the sale refers to it

@@ -11,7 +11,7 @@ from app.core.db import utcnow
 from app.leads.consent import disclosure, version_of
 from app.leads.service import ConsentEvidence, LeadDetails, LeadOutcome, submit_lead
 from app.partners import service
-from app.partners.models import Partner
+from app.partners.models import API_KEY_SCOPES, Partner
 
 CLI = service.Who(via="cli", at=utcnow())
 
@@ -84,3 +84,29 @@ async def make_lead(session: AsyncSession, *, max_buyers: int = 3, **overrides: 
             max_buyers=max_buyers,
         ),
     )
+
+
+ALL_SCOPES = list(API_KEY_SCOPES)
+
+
+async def make_key(
+    session: AsyncSession,
+    partner: Partner,
+    *,
+    scopes: list[str] | None = None,
+    expires_at: Any = None,
+) -> str:
+    """A live API key of ``partner`` (the whole secret)."""
+    issued = await service.issue_key(
+        session,
+        partner.id,
+        name="test key",
+        scopes=ALL_SCOPES if scopes is None else scopes,
+        who=service.Who(via="cli", at=utcnow()),
+        expires_at=expires_at,
+    )
+    return issued.secret
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}

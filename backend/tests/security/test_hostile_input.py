@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.leads.consent import CONSENT_VERSION
 from app.models import Base
+from tests.partners.b2b import buyer_with_leads
 from tests.partners.selling import selling_records
 from tests.support.staff import PASSWORD, issue_tokens
 
@@ -120,7 +121,23 @@ SAMPLES: dict[tuple[str, str], Callable[[Context], dict[str, Any]]] = {
         "decision": "accept",
         "note": "checked",
     },
+    ("POST", "/api/v1/b2b/leads/{lead_id}/return"): lambda c: {
+        "reason": "bad_contact",
+        "note": "number disconnected",
+    },
+    ("POST", "/api/v1/b2b/leads/{lead_id}/outcome"): lambda c: {
+        "outcome": "contacted",
+        "occurred_at": "2026-12-01T10:00:00+00:00",
+        "note": "left a voicemail",
+    },
+    ("PATCH", "/api/v1/b2b/account"): lambda c: {
+        "status": "paused",
+        "caps": {"day": 10},
+        "service_area": {"states": ["AZ"]},
+    },
 }
+# The partner API takes a partner's key, not a staff token, and its own sold lead.
+B2B = "/api/v1/b2b"
 
 HUGE_AND_TINY = ("1e400", "-1e400", "1e-320", "123456789012345678901234567890", "NaN", "Infinity")
 OVERFLOWING_TIME = "0001-01-01T00:00:00+14:00"
@@ -161,7 +178,7 @@ class _Ids(dict):  # type: ignore[type-arg]
 def _path_for(path: str, ctx: Context) -> str:
     return path.format_map(
         _Ids(
-            lead_id=ctx["lead_id"],
+            lead_id=ctx["sold_lead_id"] if path.startswith(B2B) else ctx["lead_id"],
             conversation_id=ctx["conversation_id"],
             user_id=ctx["user_id"],
             zip_code="85004",
@@ -280,8 +297,10 @@ async def test_hostile_input_is_refused_everywhere(
     started = await client.post("/api/v1/conversations", json={})
     conversation = started.json()
     issued = await issue_tokens(db_session, app.state.settings, manager)
+    buyer = await buyer_with_leads(app, db_session, 1)
     ctx: Context = {
         "lead_id": lead.id,
+        "sold_lead_id": buyer.lead_ids[0],
         "conversation_id": conversation["id"],
         "chat_id": chat.id,
         "user_id": target.id,
@@ -290,6 +309,7 @@ async def test_hostile_input_is_refused_everywhere(
         **await selling_records(app, db_session, lead),
     }
     headers = {**issued.headers, "X-Conversation-Token": conversation["token"]}
+    partner_headers = buyer.headers
     before = await table_counts(db_session)
     failures: list[str] = []
     tried = 0
@@ -300,8 +320,11 @@ async def test_hostile_input_is_refused_everywhere(
             tried += 1
             attacked.add((method, path))
             extra = kwargs.pop("headers", {})
-            response = await client.request(method, url, headers={**headers, **extra}, **kwargs)
+            base = partner_headers if path.startswith(B2B) else headers
+            response = await client.request(method, url, headers={**base, **extra}, **kwargs)
             status = response.status_code
+            if path.startswith(B2B) and status in (401, 403):
+                failures.append(f"{method} {path} [{name}]: the partner key was refused")
             problem = None
             if not 400 <= status < 500:
                 problem = f"status {status}"
