@@ -38,6 +38,7 @@ from app.solar.engine import SolarConfig
 from app.solar.router import router as solar_router
 from app.solar.tables import reference_data
 from app.webhooks.admin_router import router as webhooks_admin_router
+from app.webhooks.b2b_router import router as webhooks_b2b_router
 from app.worker import Worker
 
 API_PREFIX = "/api/v1"
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     ):
         app.include_router(router, prefix=f"{API_PREFIX}/admin", responses=responses(Forbidden))
     app.include_router(b2b_router, prefix=API_PREFIX)  # partners, by API key (app/partners)
+    app.include_router(webhooks_b2b_router, prefix=API_PREFIX)  # their webhooks (app/webhooks)
     # The lead detail shows the chats behind a lead; leads/ cannot import conversation/.
     app.state.lead_chats = conversation_queries.chats_for_lead
 

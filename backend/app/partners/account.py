@@ -39,6 +39,7 @@ from app.partners.models import Partner
 from app.partners.returns import return_allowance
 from app.partners.schemas import Caps, Prices, ServiceArea
 from app.solar.tables import ZipRecord, reference_data
+from app.webhooks.notices import notices_for as webhook_notices
 
 # --- what the partner sees ------------------------------------------------------------------
 
@@ -117,13 +118,11 @@ async def account_view(
             scopes=list(principal.key.scopes),
             expires_at=principal.key.expires_at,
         ),
-        notices=notices_for(partner),
+        notices=[
+            Notice(code=n.code, message=n.message, at=n.at, details=n.details)
+            for n in await webhook_notices(session, partner.id)
+        ],
     )
-
-
-def notices_for(partner: Partner) -> list[Notice]:
-    """Things the partner should act on (webhook delivery problems will come here)."""
-    return []
 
 
 # --- the service area, checked against the allowed states ----------------------------------

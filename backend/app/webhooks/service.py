@@ -2,7 +2,7 @@
 
 Partners manage their own endpoints through the B2B API; staff see every delivery,
 redeliver one, replay an endpoint's deliveries since a time and re-enable a disabled
-endpoint (which releases its held deliveries). Staff actions are audited.
+endpoint (which releases its held deliveries). Staff and partner changes are audited.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,6 +55,25 @@ async def _check(url: str, settings: Settings) -> str:
     return url
 
 
+async def _audit(
+    session: AsyncSession, who: Who | None, action: str, endpoint: WebhookEndpoint, **details: Any
+) -> None:
+    """The partner's own changes are audited like staff ones (``via: partner``); tests
+    and seeds that make endpoints directly pass no ``who``."""
+    if who is None:
+        return
+    await record(
+        session,
+        action=action,
+        at=who.at,
+        actor=who.user,
+        target_type="webhook_endpoint",
+        target_id=endpoint.id,
+        ip=who.ip,
+        details={"via": who.via, "partner_id": str(endpoint.partner_id), **details},
+    )
+
+
 async def get_endpoint(
     session: AsyncSession, endpoint_id: uuid.UUID, partner_id: uuid.UUID | None = None
 ) -> WebhookEndpoint:
@@ -72,6 +92,7 @@ async def create_endpoint(
     description: str | None,
     settings: Settings,
     now: datetime,
+    who: Who | None = None,
 ) -> NewEndpoint:
     count = await session.scalar(
         sa.select(sa.func.count())
@@ -82,13 +103,14 @@ async def create_endpoint(
         raise Conflict(
             f"At most {MAX_ENDPOINTS_PER_PARTNER} endpoints per partner.", code="too_many_endpoints"
         )
+    types = _event_types(event_types)  # before the URL: no DNS lookup for a bad request
     secret = signing.new_secret()
     endpoint = WebhookEndpoint(
         id=uuid.uuid4(),
         partner_id=partner_id,
         url=await _check(url, settings),
         description=description,
-        event_types=_event_types(event_types),
+        event_types=types,
         status="active",
         secret=secret,
         created_at=now,
@@ -96,6 +118,14 @@ async def create_endpoint(
     )
     session.add(endpoint)
     await session.flush()
+    await _audit(
+        session,
+        who,
+        Action.WEBHOOK_ENDPOINT_CREATE,
+        endpoint,
+        url=endpoint.url,
+        event_types=endpoint.event_types,
+    )
     return NewEndpoint(endpoint, secret)
 
 
@@ -109,11 +139,13 @@ async def update_endpoint(
     status: str | None,
     settings: Settings,
     now: datetime,
+    who: Who | None = None,
 ) -> WebhookEndpoint:
-    if url is not None:
-        endpoint.url = await _check(url, settings)
+    before = {"url": endpoint.url, "event_types": endpoint.event_types, "status": endpoint.status}
     if event_types is not None:
         endpoint.event_types = _event_types(event_types)
+    if url is not None:
+        endpoint.url = await _check(url, settings)
     if description is not None:
         endpoint.description = description
     if status == "disabled" and endpoint.status != "disabled":
@@ -122,6 +154,10 @@ async def update_endpoint(
     elif status == "active" and endpoint.status != "active":
         await _enable(session, endpoint, now)
     endpoint.updated_at = now
+    after = {"url": endpoint.url, "event_types": endpoint.event_types, "status": endpoint.status}
+    changes = {k: {"from": before[k], "to": v} for k, v in after.items() if before[k] != v}
+    if changes or description is not None:
+        await _audit(session, who, Action.WEBHOOK_ENDPOINT_UPDATE, endpoint, changes=changes)
     await session.flush()
     return endpoint
 
@@ -139,7 +175,7 @@ async def _enable(session: AsyncSession, endpoint: WebhookEndpoint, at: datetime
 
 
 async def rotate_secret(
-    session: AsyncSession, endpoint: WebhookEndpoint, *, now: datetime
+    session: AsyncSession, endpoint: WebhookEndpoint, *, now: datetime, who: Who | None = None
 ) -> NewEndpoint:
     """A new secret; the old one still signs (beside it) for 24 hours."""
     secret = signing.new_secret()
@@ -147,6 +183,13 @@ async def rotate_secret(
     endpoint.previous_secret_expires_at = now + ROTATION_OVERLAP
     endpoint.secret = secret
     endpoint.updated_at = now
+    await _audit(
+        session,
+        who,
+        Action.WEBHOOK_SECRET_ROTATE,
+        endpoint,
+        previous_valid_until=endpoint.previous_secret_expires_at.isoformat(),
+    )
     await session.flush()
     return NewEndpoint(endpoint, secret)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -13,12 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.core.db import utcnow
 from app.partners import keys, service
-from app.partners.models import ApiKey
+from app.partners.models import ApiKey, Partner
+from app.webhooks import signing
+from app.webhooks.models import WebhookEndpoint
 from tests.partners.b2b import ACCOUNT, LEADS, b2b_client, buyer_with_leads
 from tests.partners.support import CLI, bearer, make_key
 from tests.partners.test_distribution import isolate
 from tests.security.test_ratelimit import tight_app
 from tests.support.staff import issue_tokens
+
+HOOKS = "/api/v1/b2b/webhooks"
 
 # Every B2B route, the scope it needs and a request that passes with it.
 ROUTES = [
@@ -33,22 +38,54 @@ ROUTES = [
     ),
     ("GET", ACCOUNT, "account:read", None),
     ("PATCH", ACCOUNT, "account:write", {"status": "active"}),
+    ("GET", HOOKS, "account:read", None),
+    ("POST", HOOKS, "account:write", {"url": "https://10.0.0.1/x", "event_types": ["lead.sold"]}),
+    ("PATCH", f"{HOOKS}/{{endpoint}}", "account:write", {"description": "CRM"}),
+    ("POST", f"{HOOKS}/{{endpoint}}/rotate-secret", "account:write", None),
+    ("POST", f"{HOOKS}/{{endpoint}}/test", "account:write", None),
+    ("GET", f"{HOOKS}/{{endpoint}}/deliveries", "account:read", None),
 ]
 OK = {"GET": 200, "POST": 201, "PATCH": 200}
+EXPECTED = {
+    # Past the key and the scope, the body is checked: a private URL is refused (422)
+    # without a DNS lookup, which a public name would need.
+    ("POST", HOOKS): 422,
+    ("POST", f"{HOOKS}/{{endpoint}}/test"): 202,
+}
 
 
-def _request(route: tuple, lead_id: str) -> tuple[str, str, dict | None]:
+def _request(route: tuple, lead_id: str, endpoint_id: str) -> tuple[str, str, dict | None]:
     method, path, _scope, body = route
     if body and body.get("occurred_at") == "{now}":
         body = {**body, "occurred_at": utcnow().isoformat()}
-    return method, path.format(lead=lead_id), body
+    return method, path.format(lead=lead_id, endpoint=endpoint_id), body
+
+
+async def endpoint_of(session: AsyncSession, partner: Partner) -> str:
+    endpoint = WebhookEndpoint(
+        id=uuid.uuid4(),
+        partner_id=partner.id,
+        url="https://hooks.example.com/aurum",
+        event_types=["lead.sold"],
+        status="active",
+        secret=signing.new_secret(),
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
+    session.add(endpoint)
+    await session.flush()
+    return str(endpoint.id)
 
 
 async def test_every_b2b_route_is_in_this_table(app: FastAPI) -> None:
     from tests.support.staff import api_routes
 
     routes = {(m, p) for m, p in api_routes(app) if p.startswith("/api/v1/b2b")}
-    assert routes == {(m, p.replace("{lead}", "{lead_id}")) for m, p, _, _ in ROUTES}
+    named = {"{lead}": "{lead_id}", "{endpoint}": "{endpoint_id}"}
+    assert routes == {
+        (m, p.replace("{lead}", named["{lead}"]).replace("{endpoint}", named["{endpoint}"]))
+        for m, p, _, _ in ROUTES
+    }
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[f"{r[0]} {r[1]}" for r in ROUTES])
@@ -62,8 +99,9 @@ async def test_each_route_needs_its_scope(
         db_session, buyer.partner, scopes=[s for s in keys.API_KEY_SCOPES if s != scope]
     )
     only = await make_key(db_session, buyer.partner, scopes=[scope])
+    endpoint_id = await endpoint_of(db_session, buyer.partner)
     await db_session.commit()
-    method, url, body = _request(route, str(buyer.lead_ids[0]))
+    method, url, body = _request(route, str(buyer.lead_ids[0]), endpoint_id)
     async with b2b_client(app) as http:
         refused = await http.request(method, url, json=body, headers=bearer(without))
         assert refused.status_code == 403, refused.text
@@ -71,7 +109,8 @@ async def test_each_route_needs_its_scope(
         assert error["code"] == "insufficient_scope" and scope in error["message"]
         assert error["details"]["required_scope"] == scope
         allowed = await http.request(method, url, json=body, headers=bearer(only))
-        assert allowed.status_code == OK[method], allowed.text
+        expected = EXPECTED.get((route[0], route[1]), OK[method])
+        assert allowed.status_code == expected, allowed.text
 
 
 async def test_missing_unknown_revoked_and_expired_keys_are_401(
@@ -208,7 +247,7 @@ async def test_every_b2b_route_is_limited(
         async with b2b_client(tight) as http:
             assert (await http.get(ACCOUNT, headers=buyer.headers)).status_code == 200
         for route, key in zip(ROUTES, route_keys, strict=True):
-            method, url, body = _request(route, str(buyer.lead_ids[0]))
+            method, url, body = _request(route, str(buyer.lead_ids[0]), str(uuid.uuid4()))
             async with b2b_client(tight) as http:
                 response = await http.request(method, url, json=body, headers=bearer(key))
             assert response.status_code == 429, (method, url, response.text)

@@ -130,6 +130,16 @@ SAMPLES: dict[tuple[str, str], Callable[[Context], dict[str, Any]]] = {
         "occurred_at": "2026-12-01T10:00:00+00:00",
         "note": "left a voicemail",
     },
+    ("POST", "/api/v1/b2b/webhooks"): lambda c: {
+        "url": "https://hooks.example.com/aurum",
+        "event_types": ["lead.sold"],
+        "description": "CRM intake",
+    },
+    ("PATCH", "/api/v1/b2b/webhooks/{endpoint_id}"): lambda c: {
+        "url": "https://hooks.example.com/aurum-2",
+        "description": "CRM intake, new path",
+        "status": "disabled",
+    },
     ("PATCH", "/api/v1/b2b/account"): lambda c: {
         "status": "paused",
         "caps": {"day": 10},

@@ -46,6 +46,9 @@ class Action:
     WEBHOOK_REDELIVER = "webhook.redeliver"
     WEBHOOK_REPLAY = "webhook.replay"
     WEBHOOK_ENABLE = "webhook.enable"
+    WEBHOOK_ENDPOINT_CREATE = "webhook.endpoint_created"
+    WEBHOOK_ENDPOINT_UPDATE = "webhook.endpoint_updated"
+    WEBHOOK_SECRET_ROTATE = "webhook.secret_rotated"  # noqa: S105 - an action name
 
 
 ACTIONS = sorted(v for k, v in vars(Action).items() if not k.startswith("_"))
