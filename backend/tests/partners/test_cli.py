@@ -26,12 +26,20 @@ SECRET = r"^ak_live_\S+$"
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     data = tmp_path_factory.mktemp("cli-partners")
     environment = {**os.environ, "AURUM_DATA_DIR": str(data), "DATABASE_URL": "", "REDIS_URL": ""}
+    # Any non-empty FORCE_COLOR (even "0") makes typer draw coloured, styled usage errors,
+    # which split "--name" with escape codes; operators' pipes and these tests read text.
+    for forcing in ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS"):
+        environment.pop(forcing, None)
+    environment.update(NO_COLOR="1", COLUMNS="200")
     assert aurum("db", "upgrade", env=environment).returncode == 0
     return environment
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def aurum(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         cwd=BACKEND,
         env=env,
@@ -39,6 +47,9 @@ def aurum(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
+    result.stdout = ANSI.sub("", result.stdout)
+    result.stderr = ANSI.sub("", result.stderr)
+    return result
 
 
 def ok(*args: str, env: dict[str, str]) -> str:
