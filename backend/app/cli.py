@@ -253,8 +253,12 @@ def worker(
 async def _run_worker(settings, *, once: bool) -> None:  # type: ignore[no-untyped-def]
     from app.core.db import Database, utcnow
     from app.core.jobs import JobContext
+    from app.solar.tables import reference_data
     from app.worker import Worker
 
+    # Selling reads ZIP coordinates from the reference tables. Load them now, off the
+    # event loop: loaded by the first sale they would stall every lane for seconds.
+    await asyncio.to_thread(reference_data)
     database = Database(settings)
     try:
         runner = Worker(database.transaction, settings)

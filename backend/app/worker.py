@@ -5,22 +5,26 @@ as many as you like: each periodic slot runs once, see ``app.core.jobs``); on th
 embedded database the API runs the same runner inside its own process
 (``WORKER_IN_PROCESS``), so a laptop needs no second command.
 
-A loop. Each pass the worker first drains the outbox for every consumer (a batch per
-consumer, then the next, so one busy topic never starves another), then looks at each
-periodic job and, when the job's slot has moved on since it last looked, tries to claim
-the new slot and runs it (one insert per job per slot, not per pass). When a pass found
-nothing to do it sleeps ``WORKER_POLL_SECONDS``.
+Lanes, side by side in one event loop: one per outbox consumer (selling, webhook
+fan-out, e-mail), one per poller (webhook deliveries) and one for the periodic jobs.
+Each lane loops on its own (a batch, then again at once while there is work, else a
+sleep of ``WORKER_POLL_SECONDS``), so a backlog of sales never delays the deliveries of
+the sales already made, and an hour-long purge never delays a sale. The periodic lane
+looks at each job and, when the job's slot has moved on since it last looked, tries to
+claim the new slot and runs it (one insert per job per slot, not per pass).
+``run_once`` is one serial pass of everything (``aurum worker --once`` and tests).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -196,23 +200,56 @@ class Worker:
         for poller in self.pollers:
             await poller.close()
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Loop until ``stop`` is set. A database outage pauses the loop, never ends it."""
-        logger.info(
-            "worker started",
-            extra={"worker": self.name, "jobs": [job.name for job in self.jobs]},
-        )
+    def lanes(self) -> list[tuple[str, Callable[[], Awaitable[int]]]]:
+        """(name, one step) per lane; a step returns how much it handled."""
+        found: list[tuple[str, Callable[[], Awaitable[int]]]] = [
+            (consumer.name, functools.partial(self.drain, consumer)) for consumer in self.consumers
+        ]
+        for index, poller in enumerate(self.pollers):
+
+            async def poll(poller: Poller = poller) -> int:
+                return await poller(JobContext(self.session_factory, self.settings, self.clock()))
+
+            found.append((f"poller-{index}", poll))
+
+        async def periodic() -> int:
+            return len(await self.run_due())
+
+        if self.jobs:
+            found.append(("periodic", periodic))
+        return found
+
+    async def _lane(
+        self, name: str, step: Callable[[], Awaitable[int]], stop: asyncio.Event
+    ) -> None:
         while not stop.is_set():
             handled = 0
             try:
-                handled = await self.run_once()
+                handled = await step()
             except Exception:
                 # Taking work or the bookkeeping failed (the database is down?): nothing
                 # was marked done, so it is tried again next time.
-                logger.warning("worker pass failed; retrying", exc_info=True)
+                logger.warning("worker lane failed; retrying", extra={"lane": name}, exc_info=True)
             if handled:
-                continue  # more may be waiting: look again at once
+                await asyncio.sleep(0)  # more may be waiting: again at once, after the others
+                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.settings.worker_poll_seconds)
-        await self.close()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run every lane until ``stop`` is set. A database outage pauses the lanes, never
+        ends them."""
+        lanes = self.lanes()
+        logger.info(
+            "worker started",
+            extra={
+                "worker": self.name,
+                "jobs": [job.name for job in self.jobs],
+                "lanes": [name for name, _ in lanes],
+            },
+        )
+        try:
+            await asyncio.gather(*(self._lane(name, step, stop) for name, step in lanes))
+        finally:
+            await self.close()
         logger.info("worker stopped", extra={"worker": self.name})

@@ -113,6 +113,7 @@ async def queue_deliveries(url: str, partner_id: uuid.UUID, endpoint_id: uuid.UU
 
 
 async def create_leads(url: str, n: int) -> None:
+    import app.models  # noqa: F401 - every model, so the leads' foreign keys resolve
     from app.core.config import Settings
     from app.core.db import Database
     from tests.partners.support import make_lead

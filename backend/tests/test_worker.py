@@ -6,6 +6,7 @@ requests share), so what they delete or change is undone after each test.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import subprocess
@@ -253,3 +254,58 @@ def test_the_api_runs_the_worker_in_process_on_the_embedded_database(tmp_path: P
     assert "worker started" in log
     assert "periodic job finished" in log and "core.expire_idempotency_keys" in log
     assert "conversation.expire_idle_tokens" in log
+
+
+class _Blocked:
+    """A poller whose work waits for ``release``: a lane stuck on a long item."""
+
+    def __init__(self, release: asyncio.Event) -> None:
+        self.release, self.started = release, asyncio.Event()
+
+    async def __call__(self, ctx: JobContext) -> int:
+        self.started.set()
+        await self.release.wait()
+        return 0
+
+    async def close(self) -> None:
+        return None
+
+
+class _Quick:
+    """A poller with three items, then nothing; tells ``release`` when they are done."""
+
+    def __init__(self, release: asyncio.Event) -> None:
+        self.release, self.left = release, 3
+
+    async def __call__(self, ctx: JobContext) -> int:
+        if self.left == 0:
+            self.release.set()
+            return 0
+        self.left -= 1
+        return 1
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_a_lane_stuck_on_long_work_does_not_hold_up_the_others(app: FastAPI) -> None:
+    # Serially, the quick poller would never run while the blocked one waits for it:
+    # only lanes side by side finish this.
+    release = asyncio.Event()
+    blocked, quick = _Blocked(release), _Quick(release)
+    worker = Worker(
+        app.state.db.transaction,  # unused: neither poller touches the database
+        app.state.settings.model_copy(update={"worker_poll_seconds": 0.05}),
+        jobs=[],
+        consumers=[],
+        pollers=[lambda _s, _n: blocked, lambda _s, _n: quick],
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    try:
+        await asyncio.wait_for(release.wait(), timeout=60)
+        assert blocked.started.is_set() and quick.left == 0
+    finally:
+        stop.set()
+        release.set()
+        await asyncio.wait_for(running, timeout=60)
