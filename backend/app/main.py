@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app.admin.router import auth_api, identity_api
+from app.analytics.admin_router import router as analytics_admin_router
 from app.conversation import queries as conversation_queries
 from app.conversation.admin_router import router as conversation_admin_router
 from app.conversation.advisor import Advisor
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         partners_admin_router,
         privacy_admin_router,
         webhooks_admin_router,
+        analytics_admin_router,
         identity_api,
     ):
         app.include_router(router, prefix=f"{API_PREFIX}/admin", responses=responses(Forbidden))
