@@ -99,6 +99,7 @@ TEST_RATE_LIMITS = {
     "rate_limit_public": "1000000/minute",
     "rate_limit_login": "1000000/minute",
     "rate_limit_b2b": "1000000/minute",
+    "rate_limit_events": "1000000/minute",
 }
 
 

@@ -1070,6 +1070,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report Events
+         * @description 1 to 50 events of one page session: page views and funnel steps become daily
+         *     counts per step, UTM source and campaign (a session's visit counted once a day),
+         *     web vitals go into the server's histograms. Nothing per person is kept. With
+         *     `Sec-GPC: 1` or `DNT: 1` nothing is stored and the answer is `{"accepted": 0}`.
+         */
+        post: operations["analytics-report_events"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leads": {
         parameters: {
             query?: never;
@@ -1223,6 +1246,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Accepted */
+        Accepted: {
+            /** Accepted */
+            accepted: number;
+        };
         /**
          * AccountUpdate
          * @description Self-service within the limits Aurum set (``cap_limits``, ``allowed_states``).
@@ -3061,6 +3089,16 @@ export interface components {
              */
             zip_code: string;
         };
+        /** EventBatch */
+        EventBatch: {
+            /** Events */
+            events: components["schemas"]["SiteEvent"][];
+            /**
+             * Session
+             * @description A random id the page made.
+             */
+            session: string;
+        };
         /**
          * Filters
          * @description Which leads a partner buys; an empty list accepts any value.
@@ -4277,6 +4315,34 @@ export interface components {
          * @enum {string}
          */
         Shade: "none" | "light" | "moderate" | "heavy";
+        /**
+         * SiteEvent
+         * @description One thing that happened on the public site. No personal data: unknown fields are
+         *     refused, and so are paths with a query string, e-mail addresses or long digit runs
+         *     (a phone number, a ZIP+4) anywhere in the text.
+         */
+        SiteEvent: {
+            /** Campaign */
+            campaign?: string | null;
+            /** Name */
+            name?: ("LCP" | "INP" | "CLS") | null;
+            /**
+             * Path
+             * @default /
+             */
+            path: string;
+            /** Rating */
+            rating?: ("good" | "needs-improvement" | "poor") | null;
+            /** Source */
+            source?: string | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "page_view" | "chat_started" | "estimate_shown" | "contact_given" | "consented" | "web_vital";
+            /** Value */
+            value?: number | null;
+        };
         /**
          * Sizing
          * @enum {string}
@@ -8353,6 +8419,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "analytics-report_events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
                 };
             };
             /** @description The request is not valid. */

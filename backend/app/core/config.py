@@ -151,6 +151,8 @@ class Settings(BaseSettings):
     rate_limit_admin: str = "1000/minute"
     rate_limit_b2b: str = "50/minute"
     rate_limit_login: str = "10/minute"
+    # The public site's analytics event batches (POST /events), per client IP.
+    rate_limit_events: str = "60/minute"
     # Requests with an invalid, expired or forged bearer token, per client IP, on
     # /api/v1/admin and /api/v1/auth (any more in the window answer 429).
     rate_limit_auth_failures: str = "20/minute"
@@ -170,6 +172,7 @@ class Settings(BaseSettings):
         "rate_limit_admin",
         "rate_limit_b2b",
         "rate_limit_login",
+        "rate_limit_events",
         "rate_limit_auth_failures",
     )
     @classmethod
