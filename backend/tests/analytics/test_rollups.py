@@ -17,7 +17,12 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.analytics import rollups
-from app.analytics.models import COUNTERS, DailyRollup, PartnerDailyRollup
+from app.analytics.models import (
+    COUNTERS,
+    DailyRollup,
+    DimensionDailyRollup,
+    PartnerDailyRollup,
+)
 from app.core.db import utcnow
 from app.core.errors import AppError
 from app.leads.models import Lead
@@ -107,6 +112,23 @@ async def assert_rollups_match_the_raw_rows(session: AsyncSession) -> None:
             {name: getattr(row, name) for name in COUNTERS}
         )
     assert _nonzero(coarse) == _nonzero(expected_coarse)
+
+    expected_dimensions: dict[Any, Counter[str]] = {}
+    for key, counts in expected.items():
+        for dimension, value in (
+            ("state", key.state),
+            ("source", key.source),
+            ("campaign", key.campaign),
+        ):
+            expected_dimensions.setdefault((key.day, dimension, value, key.tier), Counter()).update(
+                counts
+            )
+    dimensions: dict[Any, Counter[str]] = {}
+    for row in (await session.execute(sa.select(DimensionDailyRollup))).scalars():
+        dimensions[(row.day, row.dimension, row.value, row.tier)] = Counter(
+            {name: getattr(row, name) for name in COUNTERS}
+        )
+    assert _nonzero(dimensions) == _nonzero(expected_dimensions)
 
 
 async def _sales_of(session: AsyncSession, lead_id: uuid.UUID) -> list[LeadSale]:
