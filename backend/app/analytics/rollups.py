@@ -366,8 +366,11 @@ async def lead_offered(session: AsyncSession, lead: Lead) -> None:
     await apply(session, {attrs.key(day_of(attrs.created_at)): Counter(sellable=1)})
 
 
-async def lead_sold(session: AsyncSession, lead: Lead, sales: Sequence[LeadSale]) -> None:
-    """The lead's sales (its one allocation) were written in this transaction."""
+async def lead_sold(
+    session: AsyncSession, lead: Lead, sales: Sequence[LeadSale], *, opened: bool = False
+) -> None:
+    """The lead's sales (its one allocation) were written in this transaction; ``opened``:
+    its offer window opened in it too (sellable, counted in the same upsert)."""
     if not sales:
         return
     attrs = LeadAttrs.of(lead)
@@ -377,6 +380,8 @@ async def lead_sold(session: AsyncSession, lead: Lead, sales: Sequence[LeadSale]
     for sale in rows:
         key = attrs.key(day_of(sale.sold_at), partner_id=sale.partner_id, tier=sale.tier)
         _add(deltas, key, sales=1, gross_cents=sale.price_cents)
+    if opened:
+        _add(deltas, attrs.key(day_of(attrs.created_at)), sellable=1)
     await apply(session, deltas)
 
 

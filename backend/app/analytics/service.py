@@ -24,7 +24,15 @@ class Rebuilt:
     rows: int
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
 def check_range(start: date, end: date) -> None:
+    for name, day in (("--from", start), ("--to", end)):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValidationFailed(
+                f"{name} {day} is outside {FIRST_DAY}..{LAST_DAY}.", code="date_out_of_range"
+            )
     if start > end:
         raise ValidationFailed(f"--from ({start}) is after --to ({end}).", code="invalid_period")
     if (end - start).days + 1 > MAX_REBUILD_DAYS:

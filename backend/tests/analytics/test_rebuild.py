@@ -85,7 +85,8 @@ def test_aurum_analytics_rebuild(tmp_path: Path) -> None:
         (("--from", "2026-02-30", "--to", "2026-03-01"), "--from '2026-02-30' is not a date"),
         (("--from", "2026-03-01", "--to", "01/03/2026"), "--to '01/03/2026' is not a date"),
         (("--from", "2026-03-02", "--to", "2026-03-01"), "is after --to"),
-        (("--from", "1900-01-01", "--to", "2026-03-01"), "At most 3660 days"),
+        (("--from", "2001-01-01", "--to", "2026-03-01"), "At most 3660 days"),
+        (("--from", "9999-12-31", "--to", "9999-12-31"), "outside 2000-01-01..2100-12-31"),
     ):
         refused = _aurum(tmp_path, "analytics", "rebuild", *args)
         assert refused.returncode == 2, refused.stdout
