@@ -11,7 +11,9 @@ from app.conversation.agent.base import AdvisorTools, Agent, AgentState, AgentTu
 from app.conversation.models import Conversation
 from app.core.config import Settings
 from app.leads.consent import DEFAULT_MAX_BUYERS
+from app.conversation.agent import knowledge
 from app.solar.engine import SolarConfig, UnknownZip, estimate, lookup_location
+from app.solar.location import unserved_area
 from app.solar.schemas import EstimateInput, Shade
 
 logger = logging.getLogger("aurum.conversation")
@@ -30,6 +32,8 @@ class SolarTools:
         self.config = config
         self.max_buyers = max_buyers
         self.sends_estimate_email = sends_estimate_email
+        # National medians per (bill, shade): 51 engine runs the first time (~0.5 s).
+        self._references: dict[tuple[float, str], Mapping[str, Any] | None] = {}
 
     def zip_is_known(self, zip_code: str) -> bool:
         try:
@@ -37,6 +41,26 @@ class SolarTools:
         except UnknownZip:
             return False
         return True
+
+    def unserved_area(self, zip_code: str) -> str | None:
+        return unserved_area(zip_code)
+
+    def national_reference(self, slots: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        bill, shade = float(slots["monthly_bill"]), slots.get("shade") or "none"
+        key = (bill, shade)
+        if key not in self._references:
+            if len(self._references) >= 256:
+                self._references.clear()
+
+            def estimate_at(zip_code: str) -> dict[str, Any] | None:
+                try:
+                    return self.estimate({"zip_code": zip_code, "monthly_bill": bill, "shade": shade})
+                except Exception:  # a reference place that fails is left out, never guessed
+                    logger.exception("reference estimate failed", extra={"zip_code": zip_code})
+                    return None
+
+            self._references[key] = knowledge.national_reference(estimate_at)
+        return self._references[key]
 
     def estimate(self, slots: Mapping[str, Any]) -> dict[str, Any]:
         request = EstimateInput(
@@ -66,7 +90,12 @@ class Advisor:
     def __init__(
         self, settings: Settings, solar_config: SolarConfig, *, openai_client: Any | None = None
     ) -> None:
-        self.tools: AdvisorTools = SolarTools(solar_config, max_buyers=settings.max_shared_buyers)
+        self.tools: AdvisorTools = SolarTools(
+            solar_config,
+            max_buyers=settings.max_shared_buyers,
+            # The estimate e-mail is promised only when the worker will really send it.
+            sends_estimate_email=settings.mail_enabled,
+        )
         self.llm: Agent | None = None
         if settings.openai_api_key or openai_client is not None:
             from openai import AsyncOpenAI

@@ -143,7 +143,8 @@ def _lead_details(conversation: Conversation, state: AgentState) -> LeadDetails:
         monthly_bill_usd=float(slots["monthly_bill"]),
         roof_type=slots["roof_type"],
         shade=slots["shade"],
-        credit_band=slots["credit_band"],
+        # Skipped ("I'd rather not say"): stored as unknown, which scores lower.
+        credit_band=slots.get("credit_band") or "unknown",
         timeline=slots["timeline"],
         battery_interest=slots.get("battery_interest"),
         estimate=state.estimate,
