@@ -30,6 +30,7 @@ from app.conversation.agent.base import (
     chunk_text,
 )
 from app.conversation.models import Conversation, Message
+from app.conversation.nlu.questions import question_topics
 from app.conversation.privacy import purge_contact
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
@@ -37,6 +38,7 @@ from app.core.security import hash_token
 from app.leads import consent
 from app.leads.service import ConsentEvidence, LeadDetails, submit_lead
 from app.mail.estimate import request_estimate_mail
+from app.partners import queries as partner_queries
 
 logger = logging.getLogger("aurum.conversation")
 
@@ -215,6 +217,10 @@ async def run_turn(
             max_buyers=tools.max_buyers,
             sends_estimate_email=tools.sends_estimate_email,
         )
+        zip_code = state.slots.get("zip_code")
+        if zip_code and "installers" in question_topics(content):
+            # "Which installers would get my details?": the in-area partners, by name.
+            state.area_partners = await partner_queries.names_serving(session, zip_code)
         # The one early commit of the request (see docs/architecture.md, "Transactions"):
         # an LLM agent may think for seconds, and holding a pooled connection (and on
         # SQLite the write lock) that long would stall every other homeowner. Nothing is

@@ -164,6 +164,20 @@ _SOMETHING_WRONG = re.compile(
     r"\b(?:wrong|incorrect|not\s+right|mistake|typo|fix|change|not\s+correct)\b", re.IGNORECASE
 )
 _SPLIT = re.compile(r"[,;]|\band\b")
+# A message that names the field it changes ("my zip is 98103") corrects it openly.
+_FIELD_WORDS = {
+    "zip_code": r"\bzip\b|\bzipcode\b|\bpostal\b",
+    "monthly_bill": r"\bbill\b|\belectric\w*\b|\bpay\b",
+    "property_type": r"\bhome\b|\bhouse\b|\bproperty\b",
+    "roof_type": r"\broof\w*\b",
+    "shade": r"\bshade\w*\b|\btrees?\b",
+    "credit_band": r"\bcredit\b|\bscore\b",
+    "timeline": r"\btimeline\b|\bwhen\b|\binstall\w*\b",
+    "first_name": r"\bname\b",
+    "last_name": r"\bname\b",
+    "email": r"\be-?mail\b|@",
+    "phone": r"\bphone\b|\bnumber\b|\bcell\b",
+}
 
 
 def _awaited_fields(awaiting: str | None) -> set[str]:
@@ -198,7 +212,7 @@ def _whole_name(state: AgentState, text: str, values: dict[str, Any]) -> None:
 
 
 def screen(
-    state: AgentState, awaiting: str | None, text: str, extraction: Extraction
+    state: AgentState, awaiting: str | None, text: str, extraction: Extraction, *, asking: bool
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """What of the extraction may be stored now, and a change to confirm first (or None).
 
@@ -207,7 +221,8 @@ def screen(
     message without a word about renting are asked about, never stored on a guess. A
     name is taken only when asked for or introduced as a name. When a message changes
     a known answer, the open question's value read from the same words ("no, my zip is
-    ..." at the shade question) is dropped: the question is asked again.
+    ..." at the shade question) is dropped: the question is asked again. A question
+    (``asking``: "can I get solar on a condo?") changes nothing already known.
     """
     values = dict(extraction.values)
     awaited = _awaited_fields(awaiting)
@@ -216,6 +231,12 @@ def screen(
         values.pop("last_name", None)
     if values.get("first_name") or values.get("last_name") or "name" in awaited:
         _whole_name(state, text, values)
+    if values and "property_type" not in values and state.slots.get("property_type") is None:
+        # "we own a 3 bedroom house": the home type told along with another answer is
+        # kept, so it is not asked for again (read as if asked; vocabulary words only).
+        home = understand(text, "property_type", zip_is_known=lambda _: False).values
+        if "property_type" in home:
+            values["property_type"] = home["property_type"]
     explicit = set(extraction.corrected) | awaited
     reviewing = awaiting == "consent"  # the read-back invited corrections in words
     pending: dict[str, Any] | None = None
@@ -241,7 +262,11 @@ def screen(
         previous = state.slots.get(field)
         if previous is None or previous == values[field] or field in ("consent", "max_buyers"):
             continue
-        if field in explicit or reviewing:
+        if asking:
+            values.pop(field)
+            continue
+        names_it = re.search(_FIELD_WORDS.get(field, r"(?!)"), text, re.IGNORECASE)
+        if field in explicit or reviewing or names_it:
             changed = True
         else:
             hold(field)
@@ -412,7 +437,8 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
             quick_replies=policy.QUICK_REPLIES["zip_code"],
         )
 
-    values, pending = screen(state, awaiting, text, extraction)
+    topics = question_topics(text)
+    values, pending = screen(state, awaiting, text, extraction, asking=bool(topics))
     corrected_at_consent = awaiting == "consent" and any(
         state.slots.get(f) is not None and state.slots[f] != v
         for f, v in values.items()
