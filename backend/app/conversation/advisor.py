@@ -6,12 +6,11 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from app.conversation.agent import guided
+from app.conversation.agent import guided, knowledge
 from app.conversation.agent.base import AdvisorTools, Agent, AgentState, AgentTurn, DeltaSink
 from app.conversation.models import Conversation
 from app.core.config import Settings
 from app.leads.consent import DEFAULT_MAX_BUYERS
-from app.conversation.agent import knowledge
 from app.solar.engine import SolarConfig, UnknownZip, estimate, lookup_location
 from app.solar.location import unserved_area
 from app.solar.schemas import EstimateInput, Shade
@@ -54,7 +53,8 @@ class SolarTools:
 
             def estimate_at(zip_code: str) -> dict[str, Any] | None:
                 try:
-                    return self.estimate({"zip_code": zip_code, "monthly_bill": bill, "shade": shade})
+                    slots = {"zip_code": zip_code, "monthly_bill": bill, "shade": shade}
+                    return self.estimate(slots)
                 except Exception:  # a reference place that fails is left out, never guessed
                     logger.exception("reference estimate failed", extra={"zip_code": zip_code})
                     return None

@@ -405,7 +405,8 @@ def test_an_unknown_question_gets_an_honest_answer_and_the_chat_goes_on() -> Non
 
 
 @pytest.mark.parametrize(
-    ("zip_code", "area"), [("00901", "Puerto Rico"), ("96910", "Guam"), ("00802", "the U.S. Virgin Islands")]
+    ("zip_code", "area"),
+    [("00901", "Puerto Rico"), ("96910", "Guam"), ("00802", "the U.S. Virgin Islands")],
 )
 def test_a_territory_zip_is_not_served_yet_rather_than_not_found(zip_code: str, area: str) -> None:
     """Why: Puerto Rico (00901) was refused as "I couldn't find ZIP 00901 in the US"."""

@@ -152,7 +152,9 @@ PENDING = "pending_change"
 CONFIRM = "confirm_change"
 #: A bill this many times bigger or smaller than the one given before is confirmed first.
 WILD_BILL_RATIO = 3.0
-_YEAR = re.compile(r"(?<![$\d.,])((?:19|20)\d\d)(?![\d,.]*\s*(?:dollars|bucks|usd|/|a\s+month|per))")
+_YEAR = re.compile(
+    r"(?<![$\d.,])((?:19|20)\d\d)(?![\d,.]*\s*(?:dollars|bucks|usd|/|a\s+month|per))"
+)
 # A name is only taken from a message that is not answering the name question when
 # the message says it is a name.
 _NAME_CUE = re.compile(r"\bname\b|\bthis\s+is\s+\w|\bcall\s+me\b|\bsigned\b", re.IGNORECASE)
@@ -336,11 +338,12 @@ def read_back(state: AgentState) -> OutgoingMessage:
     place = slots["zip_code"]
     if location.get("city"):
         place += f" ({location['city']}, {location['state']})"
+    home = display_value("property_type", slots["property_type"])
     facts = [
         f"{slots['first_name']} {slots['last_name']} in {place}",
         f"about {display_value('monthly_bill', slots['monthly_bill'])}",
         f"{'own' if slots.get('homeowner') else 'rent'} a "
-        f"{display_value('property_type', slots['property_type']).replace('single family', 'single-family')} home",
+        f"{home.replace('single family', 'single-family')} home",
         f"reachable at {policy.format_phone(slots['phone'])} and {slots['email']}",
     ]
     return OutgoingMessage(
@@ -373,7 +376,6 @@ def _answers(
     NLU's common-question intents), or an honest "I can't answer that here"."""
     topics = question_topics(text)
     intents = extraction.intents
-    messages = []
 
     def reference() -> Any:
         try:
@@ -382,24 +384,20 @@ def _answers(
             logger.exception("national reference failed")
             return None
 
-    for topic in topics:
-        messages.append(
-            OutgoingMessage(knowledge.answer(topic, state, reference), kind="faq", meta={"topic": topic})
-        )
+    def from_knowledge(topic: str) -> OutgoingMessage:
+        text = knowledge.answer(topic, state, reference)
+        return OutgoingMessage(text, kind="faq", meta={"topic": topic})
+
+    messages = [from_knowledge(topic) for topic in topics]
     if "faq_cost" in intents:
         messages.append(OutgoingMessage(_cost_answer(state, tools), kind="faq"))
+    # The NLU's tax-credit and net-metering intents get the answers from the estimate.
     covered = {"faq_tax_credit": "tax_credit", "faq_net_metering": "net_metering"}
     for intent in sorted(intents & set(policy.FAQ_ANSWERS)):
-        if intent in covered:
-            if covered[intent] not in topics:
-                topic = covered[intent]
-                messages.append(
-                    OutgoingMessage(
-                        knowledge.answer(topic, state, reference), kind="faq", meta={"topic": topic}
-                    )
-                )
-        else:
+        if intent not in covered:
             messages.append(OutgoingMessage(policy.FAQ_ANSWERS[intent], kind="faq"))
+        elif covered[intent] not in topics:
+            messages.append(from_knowledge(covered[intent]))
     return messages
 
 
@@ -546,10 +544,7 @@ def _carry_on(
     a correction or a question the advisor returns to it), else the next one."""
     _refresh_estimate(state, messages, tools, previous_inputs)
     missing = policy.missing_fields(state.slots)
-    if awaiting in missing:
-        next_field = awaiting
-    else:
-        next_field = missing[0] if missing else "consent"
+    next_field = awaiting if awaiting in missing else (missing[0] if missing else "consent")
     if greeting and not (understood or messages):
         messages.append(OutgoingMessage("Hi there!"))
     elif not (understood or messages) and awaiting is not None:

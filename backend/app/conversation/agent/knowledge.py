@@ -182,12 +182,15 @@ def payback(state: AgentState, reference: Mapping[str, Any] | None) -> str:
         return text + " " + _payback_reasons(estimate, None)
     national = reference.get("payback_years")
     if national is not None and here is not None:
+        verdict = "about normal"
         if here > national * 1.15:
-            text += f" That is longer than typical: the national median for your bill is about {_years(national)} years."
+            verdict = "longer than typical"
         elif here < national * 0.85:
-            text += f" That is shorter than typical: the national median for your bill is about {_years(national)} years."
-        else:
-            text += f" That is about normal: the national median for your bill is about {_years(national)} years."
+            verdict = "shorter than typical"
+        text += (
+            f" That is {verdict}: the national median for your bill is about "
+            f"{_years(national)} years."
+        )
     return text + " " + _payback_reasons(estimate, reference)
 
 
@@ -260,7 +263,8 @@ def net_metering(state: AgentState) -> str:
             "below the retail price. " + NEEDS_ESTIMATE
         )
     compensation = _compensation(estimate)
-    text = f"For {_state(estimate)}, our model uses this rule: {compensation.get('description', '')}"
+    rule = compensation.get("description", "")
+    text = f"For {_state(estimate)}, our model uses this rule: {rule}"
     share = _export_share(estimate)
     if share is not None:
         text += f" In your estimate about {share:.0f}% of the output goes to the grid."
@@ -359,9 +363,7 @@ def condo(state: AgentState) -> str:
     )
 
 
-def answer(
-    topic: str, state: AgentState, reference: Callable[[], Mapping[str, Any] | None]
-) -> str:
+def answer(topic: str, state: AgentState, reference: Callable[[], Mapping[str, Any] | None]) -> str:
     """The answer for ``topic`` (see ``nlu.questions.Topic``); ``reference`` gives the
     national comparison, computed only for the topics that need it."""
     if topic == "worth_it":

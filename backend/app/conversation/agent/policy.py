@@ -79,9 +79,7 @@ HINTS: dict[str, str] = {
     "property_type": "house, townhouse, condo, mobile home or multi-family",
     "roof_type": "shingle, metal, tile, flat, wood shake or slate",
     "shade": "none, a little, partial, or lots of shade",
-    "credit_band": (
-        'a rough score like "around 700", excellent / good / fair / poor, or "skip"'
-    ),
+    "credit_band": ('a rough score like "around 700", excellent / good / fair / poor, or "skip"'),
     "timeline": "as soon as possible, 1-3 months, 3-6 months, 6-12 months, or just researching",
     "battery_interest": "yes, no, or skip",
     "name": 'your first and last name, like "Jane Doe"',
