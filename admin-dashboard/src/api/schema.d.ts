@@ -1891,7 +1891,7 @@ export interface components {
              * Credit Band
              * @enum {string}
              */
-            credit_band: "excellent" | "good" | "fair" | "poor";
+            credit_band: "excellent" | "good" | "fair" | "poor" | "unknown";
             /** Homeowner */
             homeowner: boolean;
             /** Monthly Bill Cents */
@@ -2986,10 +2986,10 @@ export interface components {
             consent_version: string;
             /**
              * Credit Band
-             * @description excellent 720+, good 680-719, fair 640-679, poor under 640.
+             * @description excellent 720+, good 680-719, fair 640-679, poor under 640; unknown when the homeowner would rather not say (scores lower).
              * @enum {string}
              */
-            credit_band: "excellent" | "good" | "fair" | "poor";
+            credit_band: "excellent" | "good" | "fair" | "poor" | "unknown";
             /** Email */
             email: string;
             /** First Name */
