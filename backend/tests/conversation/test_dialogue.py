@@ -158,6 +158,14 @@ def test_no_name_is_taken_from_words_that_are_not_a_name(message: str) -> None:
     assert talk.state.slots.get("homeowner") is not False  # nor ended as a renter
 
 
+def test_a_homeowner_who_introduces_themselves_in_full_is_not_asked_their_name() -> None:
+    talk = Talk()
+    talk.say("Hi, I'm Maria Gonzalez, 02139, we own our house and pay $195/mo")
+    assert (talk.slots["first_name"], talk.slots["last_name"]) == ("Maria", "Gonzalez")
+    talk.say_all("metal", "no shade", "good", "next spring", "no")
+    assert talk.awaiting == "email"
+
+
 # --- optional fields accept skip ------------------------------------------------------------
 
 
@@ -224,6 +232,16 @@ def test_a_wild_bill_jump_is_confirmed_before_it_is_applied(
     assert talk.state.estimate == TOOLS.estimate(talk.slots)
 
 
+@pytest.mark.parametrize(("answer", "bill"), [("that's right", 2000), ("wrong", 150)])
+def test_a_bill_to_confirm_takes_right_or_wrong_for_an_answer(answer: str, bill: float) -> None:
+    talk = Talk()
+    talk.say_all(*TO_SHADE)
+    assert "Just to check" in talk.say("my bill went up to 2000 actually")
+    talk.say(answer)
+    assert talk.slots["monthly_bill"] == bill
+    assert talk.awaiting == "shade"
+
+
 def test_a_plausible_correction_is_applied_at_once() -> None:
     talk = Talk()
     talk.say_all(*TO_SHADE)
@@ -259,7 +277,8 @@ def test_the_key_facts_are_read_back_before_consent_and_fixed_in_words() -> None
     assert talk.awaiting == "consent"
     assert (
         "I have you as Jake Miller in 98101 (Seattle, WA), about $150 a month, own a "
-        "single-family home, reachable at (206) 555-0142 and jake@example.com. Is that right?"
+        "single-family home, reachable at (206) 555-0142 and jake@example.com. If anything "
+        "is wrong, just tell me what to change."
     ) in reply
     assert talk.kinds()[-1] == "consent"
 

@@ -165,6 +165,7 @@ _RENT_WORDS = re.compile(
 _SOMETHING_WRONG = re.compile(
     r"\b(?:wrong|incorrect|not\s+right|mistake|typo|fix|change|not\s+correct)\b", re.IGNORECASE
 )
+_RIGHT = re.compile(r"^\W*(?:that'?s\s+|that\s+is\s+|yes\s+)?(?:right|correct)\b", re.IGNORECASE)
 _SPLIT = re.compile(r"[,;]|\band\b")
 # A message that names the field it changes ("my zip is 98103") corrects it openly.
 _FIELD_WORDS = {
@@ -193,6 +194,12 @@ def _year_read_as_bill(text: str, bill: float) -> bool:
     if bill != int(bill) or not 1900 <= bill <= 2099:
         return False
     return any(int(m.group(1)) == int(bill) for m in _YEAR.finditer(text))
+
+
+def _introduced(text: str, values: dict[str, Any]) -> bool:
+    """ "Hi, I'm Maria Gonzalez": a first and last name, both written capitalised."""
+    first, last = values.get("first_name"), values.get("last_name")
+    return bool(first and last and f"{first} {last}" in text and str(first)[:1].isupper())
 
 
 def _whole_name(state: AgentState, text: str, values: dict[str, Any]) -> None:
@@ -228,7 +235,9 @@ def screen(
     """
     values = dict(extraction.values)
     awaited = _awaited_fields(awaiting)
-    if not awaited & {"first_name", "last_name"} and not _NAME_CUE.search(text):
+    if not awaited & {"first_name", "last_name"} and not (
+        _NAME_CUE.search(text) or _introduced(text, values)
+    ):
         values.pop("first_name", None)
         values.pop("last_name", None)
     if values.get("first_name") or values.get("last_name") or "name" in awaited:
@@ -284,7 +293,7 @@ def _confirm_question(state: AgentState, pending: dict[str, Any]) -> OutgoingMes
     previous = state.slots.get(field)
     if field == "homeowner":
         text = "Just to check: do you rent this home rather than own it?"
-    elif field == "monthly_bill" and pending.get("year"):
+    elif field == "monthly_bill" and pending.get("year") and pending.get("resume") != field:
         instead = "" if previous is None else f", instead of {display_value(field, previous)}"
         text = (
             f"Just to check: is your electric bill about {display_value(field, value)}"
@@ -308,6 +317,10 @@ def _settle(state: AgentState, pending: dict[str, Any], text: str) -> list[Outgo
     restated_in = None if field == "homeowner" else field
     restated = understand(text, restated_in, **no_zip).values.get(field)
     yes_no = understand(text, "battery_interest", **no_zip).values.get("battery_interest")
+    if yes_no is None and _RIGHT.search(text):
+        yes_no = True
+    elif yes_no is None and _SOMETHING_WRONG.search(text):
+        yes_no = False
     if restated is not None and not (field == "homeowner" and restated is value):
         chosen = restated
     elif yes_no is True:
@@ -349,7 +362,8 @@ def read_back(state: AgentState) -> OutgoingMessage:
     return OutgoingMessage(
         "Before you decide, here's what I have: I have you as "
         + ", ".join(facts[:-1])
-        + f", {facts[-1]}. Is that right? If anything is wrong, just tell me what to change.",
+        # No "is that right?": a "yes" here must only ever answer the consent question.
+        + f", {facts[-1]}. If anything is wrong, just tell me what to change.",
         kind="text",
         meta={"read_back": True},
     )
