@@ -83,10 +83,35 @@ async def test_model_records_fields_and_the_server_shows_the_estimate(llm, stand
     assert {t["function"]["name"] for t in first_request["tools"]} == {
         "record_fields",
         "get_estimate",
+        "answer_question",
         "submit_lead",
     }
     recorded = tool_results(standin.requests[1])[0]
     assert recorded["recorded"] == {"zip_code": "85004", "homeowner": True, "monthly_bill": 210.0}
+
+
+async def test_questions_get_the_knowledge_base_answer_with_the_engines_figures(
+    llm, standin
+) -> None:  # type: ignore[no-untyped-def]
+    http, _ = llm
+    chat = await Chat.start(http)
+    standin.queue(
+        Calls([ToolCall("record_fields", {"zip_code": "98101", "homeowner": True})]),
+        Text("Thanks! About how much is your electric bill?"),
+        Calls([ToolCall("record_fields", {"monthly_bill": "150"}), ToolCall("get_estimate")]),
+        Calls([ToolCall("answer_question", {"topic": "payback"})]),
+        Text("Payback here is long, mostly because power is cheap. What kind of home is it?"),
+        Calls([ToolCall("record_fields", {"credit_band": "I'd rather not say"})]),
+        Text("No problem. When would you like solar installed?"),
+    )
+    await chat.say("we own a place in 98101")
+    await chat.say("150 a month, and 17 years payback seems long, is that normal?")
+    answer = tool_results(standin.requests[4])[-1]["answer"]
+    payback = chat.state["estimate"]["payback_years"]
+    assert answer.startswith(f"In your estimate the payback is about {payback:.1f} years.")
+    assert "national median" in answer
+    await chat.say("I'd rather not say my credit")
+    assert "credit_band" in chat.state["slots"] and chat.state["slots"]["credit_band"] is None
 
 
 async def test_invalid_values_are_rejected_with_the_guided_hint(llm, standin) -> None:  # type: ignore[no-untyped-def]

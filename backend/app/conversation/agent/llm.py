@@ -21,9 +21,9 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
-from app.conversation.agent import guided, policy
+from app.conversation.agent import guided, knowledge, policy
 from app.conversation.agent.base import (
     AdvisorTools,
     AgentState,
@@ -33,6 +33,7 @@ from app.conversation.agent.base import (
     chunk_text,
 )
 from app.conversation.nlu import FIELDS, understand
+from app.conversation.nlu.questions import Topic
 
 logger = logging.getLogger("aurum.conversation.llm")
 
@@ -73,6 +74,24 @@ TOOLS: list[dict[str, Any]] = [
     {
         "type": "function",
         "function": {
+            "name": "answer_question",
+            "description": (
+                "The honest answer to a common homeowner question, with this homeowner's "
+                "figures from the solar engine: worth_it, payback, winter, business_model "
+                "(how Aurum makes money), installers (which and how many), credit_why, "
+                "tax_credit (25D, lease/PPA), battery, hoa, condo, net_metering. Relay it."
+            ),
+            "parameters": {
+                "type": "object",
+                "properties": {"topic": {"type": "string", "enum": list(get_args(Topic))}},
+                "required": ["topic"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    {
+        "type": "function",
+        "function": {
             "name": "submit_lead",
             "description": (
                 "Submit the homeowner to matched installers. Only after every required "
@@ -93,6 +112,8 @@ Rules:
 - The federal 30% residential solar tax credit (25D) ended for systems installed after
   2025-12-31. Do not promise incentives.
 - Renters cannot buy solar: if they rent, say so kindly and stop.
+- For a question on one of answer_question's topics, call it and relay its answer in
+  your words; for any other question, say honestly you can't answer that here, then go on.
 - Keep replies short (1-3 sentences), warm, and plain. Ask for the field named in
   NEXT FIELD unless you are answering a question first.
 - When NEXT FIELD is consent, the server shows the disclosure text itself; just ask if
@@ -209,6 +230,8 @@ class LLMAgent:
             estimate=state.estimate,
             history=list(state.history),
             max_buyers=state.max_buyers,
+            sends_estimate_email=state.sends_estimate_email,
+            area_partners=state.area_partners,
         )
         streamed: list[str] = []
 
@@ -392,6 +415,15 @@ class LLMAgent:
             estimate = tools.estimate(state.slots)
             extras.append(policy.show_estimate(state, estimate))
             return {"shown_to_homeowner": True, "estimate": estimate}, None
+        if call.name == "answer_question":
+            topic = arguments.get("topic")
+            if topic not in get_args(Topic):
+                return {"answer": knowledge.CANNOT_ANSWER}, None
+
+            def reference() -> Any:
+                return tools.national_reference(state.slots) if state.estimate else None
+
+            return {"answer": knowledge.answer(str(topic), state, reference)}, None
         if call.name == "submit_lead":
             missing = policy.missing_fields(state.slots)
             if missing or state.slots.get("consent") is not True:
@@ -422,11 +454,15 @@ class LLMAgent:
                     state.slots.pop("consent", None)
                 recorded[name] = value
                 state.slots[name] = value
-            elif name == "battery_interest" and extraction.intents & {"skip", "unsure"}:
+            elif name in policy.OPTIONAL_FIELDS and extraction.intents & {"skip", "unsure"}:
                 recorded[name] = None
                 state.slots[name] = None
             else:
-                rejected[name] = extraction.errors.get(name) or f"not a valid {name}"
+                hint = extraction.errors.get(name) or f"not a valid {name}"
+                area = tools.unserved_area(_as_text(raw)) if name == "zip_code" else None
+                if area is not None:
+                    hint = f"We don't serve {area} yet: only the 50 states and DC."
+                rejected[name] = hint
         return {
             "recorded": recorded,
             "rejected": rejected,
