@@ -261,6 +261,22 @@ def test_a_no_that_is_not_about_renting_does_not_end_the_chat() -> None:
     assert talk.awaiting == "monthly_bill"
 
 
+def test_a_question_about_leasing_is_answered_not_taken_for_renting() -> None:
+    talk = Talk()
+    talk.say("98101")
+    reply = talk.say("can I lease the panels instead of buying?")
+    assert talk.turn.outcome is None
+    assert "power purchase agreement" in reply
+    assert talk.slots.get("homeowner") is not False
+
+
+def test_a_question_with_a_zip_keeps_the_zip_and_asks_for_the_bill() -> None:
+    talk = Talk()
+    reply = talk.say("is solar even worth it in 98101?")
+    assert talk.slots["zip_code"] == "98101"
+    assert knowledge.NEEDS_BILL in reply
+
+
 def test_a_renter_who_says_so_is_still_told_at_once() -> None:
     talk = Talk()
     talk.say("98101")

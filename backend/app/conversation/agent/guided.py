@@ -266,7 +266,7 @@ def screen(
             hold("monthly_bill", year=True)
         elif ratio >= WILD_BILL_RATIO:
             hold("monthly_bill")
-    if values.get("homeowner") is False and not _RENT_WORDS.search(text):
+    if values.get("homeowner") is False and (asking or not _RENT_WORDS.search(text)):
         hold("homeowner")
     changed = False
     for field in list(values):

@@ -122,6 +122,14 @@ NEEDS_ESTIMATE = (
     "Tell me the home's ZIP code and your monthly electric bill and I'll work that out "
     "from our solar model for your home."
 )
+NEEDS_BILL = (
+    "Tell me your monthly electric bill and I'll work that out from our solar model for "
+    "your home."
+)
+
+
+def _needs_estimate(state: AgentState) -> str:
+    return NEEDS_BILL if state.slots.get("zip_code") else NEEDS_ESTIMATE
 
 
 # --- the answers ---------------------------------------------------------------------------
@@ -133,7 +141,7 @@ def worth_it(state: AgentState, reference: Mapping[str, Any] | None) -> str:
         return (
             "It depends on three things: how much sun the roof gets where you live, what "
             "your electricity costs, and how your utility credits power you send to the "
-            "grid. " + NEEDS_ESTIMATE
+            "grid. " + _needs_estimate(state)
         )
     payback = estimate.get("payback_years")
     years = (estimate.get("assumptions") or {}).get("analysis_years", 25)
@@ -170,7 +178,7 @@ def payback(state: AgentState, reference: Mapping[str, Any] | None) -> str:
     if not estimate:
         return (
             "Payback is the number of years the bill savings take to add up to the "
-            "system's cost. " + NEEDS_ESTIMATE
+            "system's cost. " + _needs_estimate(state)
         )
     years = (estimate.get("assumptions") or {}).get("analysis_years", 25)
     here = estimate.get("payback_years")
@@ -234,7 +242,7 @@ def winter(state: AgentState) -> str:
         return (
             "Panels make less in winter (short days, low sun, snow), so savings are lower "
             "then; how much depends on where you live and your utility's rule for power "
-            "you send to the grid. " + NEEDS_ESTIMATE
+            "you send to the grid. " + _needs_estimate(state)
         )
     months = estimate["monthly"]
     darkest = min(months, key=lambda m: m["production_kwh"])
@@ -260,7 +268,7 @@ def net_metering(state: AgentState) -> str:
         return (
             "Net metering means your utility credits you for extra solar power you send to "
             "the grid; the rules differ by state, and many states now credit exported power "
-            "below the retail price. " + NEEDS_ESTIMATE
+            "below the retail price. " + _needs_estimate(state)
         )
     compensation = _compensation(estimate)
     rule = compensation.get("description", "")
