@@ -123,8 +123,7 @@ NEEDS_ESTIMATE = (
     "from our solar model for your home."
 )
 NEEDS_BILL = (
-    "Tell me your monthly electric bill and I'll work that out from our solar model for "
-    "your home."
+    "Tell me your monthly electric bill and I'll work that out from our solar model for your home."
 )
 
 
