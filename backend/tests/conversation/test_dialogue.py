@@ -18,9 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.conversation.advisor import Advisor, SolarTools
 from app.conversation.agent import guided, knowledge, policy
 from app.conversation.agent.base import AgentTurn
+from app.conversation.nlu import understand
+from app.conversation.nlu.questions import question_topics
 from app.core.config import Settings
 from app.leads.models import Lead
 from app.solar.engine import SolarConfig
+from tests.conversation import blind_corpus
 from tests.conversation.chat import Chat
 from tests.partners.support import make_partner
 
@@ -317,6 +320,19 @@ def test_the_key_facts_are_read_back_before_consent_and_fixed_in_words() -> None
     assert talk.turn.outcome == "submit_lead"
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["do i have to say yes to see my results?", "can i just get the estimate without calls?"],
+)
+def test_at_consent_a_question_is_answered_and_never_taken_as_an_answer(question: str) -> None:
+    talk = Talk()
+    talk.say_all(*TO_CONSENT)
+    reply = talk.say(question)
+    assert talk.turn.outcome is None and talk.awaiting == "consent"
+    assert "You don't have to agree: your estimate stays on this page" in reply
+    assert talk.kinds()[-1] == "consent"
+
+
 def test_no_thanks_at_consent_still_declines() -> None:
     talk = Talk()
     talk.say_all(*TO_CONSENT)
@@ -434,6 +450,48 @@ def test_an_unknown_question_gets_an_honest_answer_and_the_chat_goes_on() -> Non
     assert knowledge.CANNOT_ANSWER in reply
     assert "didn't quite catch" not in reply
     assert talk.awaiting == "shade"
+
+
+# The blind corpus's question cases (written without sight of the code) name the topic
+# each asks about; the advisor must answer on that topic (its own or an NLU intent).
+CORPUS_TOPICS = {
+    "worth_it": "worth_it",
+    "battery": "battery",
+    "privacy": "privacy",
+    "which_installers": "installers",
+    "how_make_money": "business_model",
+    "payback": "payback",
+    "why_credit": "credit_why",
+    "tax_credit": "tax_credit",
+    "condo": "condo",
+    "winter": "winter",
+    "net_metering": "net_metering",
+    "hoa": "hoa",
+    "cost": "cost",
+    "how_estimate": "faq_how_estimate",
+}
+NLU_INTENT_TOPICS = {
+    "faq_tax_credit": "tax_credit",
+    "faq_net_metering": "net_metering",
+    "faq_cost": "cost",
+    "faq_privacy": "privacy",
+}
+CORPUS = blind_corpus.load()
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CORPUS if c.question in CORPUS_TOPICS], ids=lambda c: c.id
+)
+def test_blind_corpus_questions_are_answered_on_their_topic(case: blind_corpus.Case) -> None:
+    intents = understand(case.message, case.awaiting, zip_is_known=lambda _: True).intents
+    found = set(question_topics(case.message, case.awaiting))
+    found |= {NLU_INTENT_TOPICS.get(i, i) for i in intents if i.startswith("faq_")}
+    assert CORPUS_TOPICS[case.question] in found, found
+
+
+def test_blind_corpus_answers_are_not_taken_for_questions() -> None:
+    asked = [c.id for c in CORPUS if c.question is None and question_topics(c.message, c.awaiting)]
+    assert asked == []
 
 
 # --- areas served ---------------------------------------------------------------------------

@@ -388,7 +388,7 @@ def _answers(
 ) -> list[OutgoingMessage]:
     """Answers to the questions the message asks (knowledge base first, then the
     NLU's common-question intents), or an honest "I can't answer that here"."""
-    topics = question_topics(text)
+    topics = question_topics(text, state.awaiting)
     intents = extraction.intents
 
     def reference() -> Any:
@@ -402,16 +402,28 @@ def _answers(
         text = knowledge.answer(topic, state, reference)
         return OutgoingMessage(text, kind="faq", meta={"topic": topic})
 
-    messages = [from_knowledge(topic) for topic in topics]
-    if "faq_cost" in intents:
-        messages.append(OutgoingMessage(_cost_answer(state, tools), kind="faq"))
-    # The NLU's tax-credit and net-metering intents get the answers from the estimate.
-    covered = {"faq_tax_credit": "tax_credit", "faq_net_metering": "net_metering"}
-    for intent in sorted(intents & set(policy.FAQ_ANSWERS)):
-        if intent not in covered:
-            messages.append(OutgoingMessage(policy.FAQ_ANSWERS[intent], kind="faq"))
-        elif covered[intent] not in topics:
-            messages.append(from_knowledge(covered[intent]))
+    # The topics and the NLU's intents name the same questions in two vocabularies.
+    same = {
+        "faq_tax_credit": "tax_credit",
+        "faq_net_metering": "net_metering",
+        "faq_cost": "cost",
+        "faq_privacy": "privacy",
+    }
+    asked = list(topics) + [
+        same.get(i, i)
+        for i in sorted(intents)
+        if i.startswith("faq_") and same.get(i, i) not in topics
+    ]
+    messages = []
+    for topic in asked:
+        if topic == "cost":
+            messages.append(OutgoingMessage(_cost_answer(state, tools), kind="faq"))
+        elif topic == "privacy":
+            messages.append(OutgoingMessage(policy.FAQ_ANSWERS["faq_privacy"], kind="faq"))
+        elif topic in policy.FAQ_ANSWERS:
+            messages.append(OutgoingMessage(policy.FAQ_ANSWERS[topic], kind="faq"))
+        else:
+            messages.append(from_knowledge(topic))
     return messages
 
 
@@ -449,15 +461,16 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
             quick_replies=policy.QUICK_REPLIES["zip_code"],
         )
 
-    topics = question_topics(text)
+    topics = question_topics(text, awaiting)
     values, pending = screen(state, awaiting, text, extraction, asking=bool(topics))
     corrected_at_consent = awaiting == "consent" and any(
         state.slots.get(f) is not None and state.slots[f] != v
         for f, v in values.items()
         if f not in ("consent", "max_buyers")
     )
-    if corrected_at_consent:
-        values.pop("consent", None)  # "no, my name is Maria": a correction, not a refusal
+    if corrected_at_consent or (awaiting == "consent" and is_question(text)):
+        # "no, my name is Maria" corrects; "do I have to say yes?" asks: neither answers.
+        values.pop("consent", None)
     messages = apply_values(state, extraction, values)
     for message in messages:
         if message.meta.get("field") == "zip_code" and unknown_zips:

@@ -370,6 +370,14 @@ def condo(state: AgentState) -> str:
     )
 
 
+def consent_optional(state: AgentState) -> str:
+    return (
+        "You don't have to agree: your estimate stays on this page either way. Agreeing "
+        f"only lets {consent.installers(state.max_buyers)} contact you about a quote; say "
+        '"no thanks" and nobody gets your details.'
+    )
+
+
 def answer(topic: str, state: AgentState, reference: Callable[[], Mapping[str, Any] | None]) -> str:
     """The answer for ``topic`` (see ``nlu.questions.Topic``); ``reference`` gives the
     national comparison, computed only for the topics that need it."""
@@ -387,6 +395,7 @@ def answer(topic: str, state: AgentState, reference: Callable[[], Mapping[str, A
         "battery": battery,
         "hoa": hoa,
         "condo": condo,
+        "consent_optional": consent_optional,
     }
     handler = simple.get(topic)
     return handler(state) if handler else CANNOT_ANSWER
