@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -83,7 +84,9 @@ class SolarTools:
 async def guided_agent(
     state: AgentState, text: str, tools: AdvisorTools, on_delta: DeltaSink | None
 ) -> AgentTurn:
-    return guided.respond(state, text, tools)
+    # In a worker thread, like the estimate route: a turn may run the engine dozens of
+    # times (the national comparison), which must not hold up the event loop.
+    return await asyncio.to_thread(guided.respond, state, text, tools)
 
 
 class Advisor:

@@ -344,6 +344,15 @@ def _settle(state: AgentState, pending: dict[str, Any], text: str) -> list[Outgo
     ]
 
 
+HOME_WORDS = {
+    "single_family": "single-family home",
+    "townhouse": "townhouse",
+    "condo": "condo",
+    "mobile_home": "mobile home",
+    "multi_family": "multi-family home",
+}
+
+
 def read_back(state: AgentState) -> OutgoingMessage:
     """The key facts, before consent, so the homeowner can fix any of them in words."""
     slots = state.slots
@@ -351,12 +360,11 @@ def read_back(state: AgentState) -> OutgoingMessage:
     place = slots["zip_code"]
     if location.get("city"):
         place += f" ({location['city']}, {location['state']})"
-    home = display_value("property_type", slots["property_type"])
+    home = HOME_WORDS.get(slots["property_type"], "home")
     facts = [
         f"{slots['first_name']} {slots['last_name']} in {place}",
         f"about {display_value('monthly_bill', slots['monthly_bill'])}",
-        f"{'own' if slots.get('homeowner') else 'rent'} a "
-        f"{home.replace('single family', 'single-family')} home",
+        f"{'own' if slots.get('homeowner') else 'rent'} a {home}",
         f"reachable at {policy.format_phone(slots['phone'])} and {slots['email']}",
     ]
     return OutgoingMessage(
