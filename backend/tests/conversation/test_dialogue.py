@@ -312,6 +312,15 @@ def test_the_key_facts_are_read_back_before_consent_and_fixed_in_words() -> None
     assert "about $195 a month" in reply and talk.awaiting == "consent"
     assert talk.state.estimate == TOOLS.estimate(talk.slots)
 
+    reply = talk.say("my bill is actually 1950")
+    assert talk.awaiting == guided.CONFIRM and talk.slots["monthly_bill"] == 195
+    reply = talk.say("yes")
+    assert talk.slots["monthly_bill"] == 1950
+    assert "about $1,950 a month" in reply and talk.kinds()[-1] == "consent"
+    assert "from $1,950 a month to $195 a month?" in talk.say("no sorry, it's 195")
+    talk.say("yes")
+    assert talk.slots["monthly_bill"] == 195 and talk.awaiting == "consent"
+
     reply = talk.say("something's wrong")
     assert talk.turn.outcome is None
     assert "What should I change?" in reply

@@ -444,7 +444,14 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
         state.awaiting = pending.get("resume")
         settled = _settle(state, pending, text) if pending else None
         if settled is not None:
-            return _carry_on(state, settled, tools, previous_inputs, awaiting=state.awaiting)
+            return _carry_on(
+                state,
+                settled,
+                tools,
+                previous_inputs,
+                awaiting=state.awaiting,
+                read_again=state.awaiting == "consent",  # the facts read back may have changed
+            )
     awaiting = state.awaiting
     unknown_zips: list[str] = []
 
