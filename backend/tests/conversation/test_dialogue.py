@@ -317,7 +317,9 @@ def test_the_key_facts_are_read_back_before_consent_and_fixed_in_words() -> None
     reply = talk.say("yes")
     assert talk.slots["monthly_bill"] == 1950
     assert "about $1,950 a month" in reply and talk.kinds()[-1] == "consent"
-    assert "from $1,950 a month to $195 a month?" in talk.say("no sorry, it's 195")
+    reply = talk.say("no sorry, it's 195")  # a bare number: what is it?
+    assert talk.turn.outcome is None and "What should I change?" in reply
+    assert "from $1,950 a month to $195 a month?" in talk.say("no sorry, my bill is 195")
     talk.say("yes")
     assert talk.slots["monthly_bill"] == 195 and talk.awaiting == "consent"
 
@@ -340,6 +342,15 @@ def test_at_consent_a_question_is_answered_and_never_taken_as_an_answer(question
     assert talk.turn.outcome is None and talk.awaiting == "consent"
     assert "You don't have to agree: your estimate stays on this page" in reply
     assert talk.kinds()[-1] == "consent"
+
+
+@pytest.mark.parametrize("message", ["no, my name is Jake Miller", "no, the zip is 98101"])
+def test_at_consent_a_no_with_facts_already_known_is_not_a_refusal(message: str) -> None:
+    talk = Talk()
+    talk.say_all(*TO_CONSENT)
+    reply = talk.say(message)
+    assert talk.turn.outcome is None and talk.awaiting == "consent"
+    assert "I have you as Jake Miller in 98101" in reply
 
 
 def test_no_thanks_at_consent_still_declines() -> None:

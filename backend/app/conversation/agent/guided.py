@@ -165,6 +165,9 @@ _RENT_WORDS = re.compile(
 _SOMETHING_WRONG = re.compile(
     r"\b(?:wrong|incorrect|not\s+right|mistake|typo|fix|change|not\s+correct)\b", re.IGNORECASE
 )
+# A "no" at consent that also carries a number ("no sorry, it's 195") or "I meant" is
+# fixing the facts read back, not refusing.
+_FIXING = re.compile(r"\d|\b(?:i\s+meant|oops)\b", re.IGNORECASE)
 _RIGHT = re.compile(r"^\W*(?:that'?s\s+|that\s+is\s+|yes\s+)?(?:right|correct)\b", re.IGNORECASE)
 _SPLIT = re.compile(r"[,;]|\band\b")
 # A message that names the field it changes ("my zip is 98103") corrects it openly.
@@ -344,6 +347,10 @@ def _settle(state: AgentState, pending: dict[str, Any], text: str) -> list[Outgo
     ]
 
 
+WHAT_TO_CHANGE = (
+    'What should I change? Tell me in your own words, like "my bill is about $150" or '
+    '"my last name is Gonzalez".'
+)
 HOME_WORDS = {
     "single_family": "single-family home",
     "townhouse": "townhouse",
@@ -478,10 +485,10 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
 
     topics = question_topics(text, awaiting)
     values, pending = screen(state, awaiting, text, extraction, asking=bool(topics))
+    # At consent, a message that gives any fact corrects the read-back (even when it is
+    # held for confirmation or repeats what is known): it never agrees or declines.
     corrected_at_consent = awaiting == "consent" and any(
-        state.slots.get(f) is not None and state.slots[f] != v
-        for f, v in values.items()
-        if f not in ("consent", "max_buyers")
+        f not in ("consent", "max_buyers") for f in extraction.values
     )
     if corrected_at_consent or (awaiting == "consent" and is_question(text)):
         # "no, my name is Maria" corrects; "do I have to say yes?" asks: neither answers.
@@ -519,6 +526,9 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
         replies = ["Yes", "No"] if pending["field"] != "homeowner" else ["I rent it", "I own it"]
         return AgentTurn(messages=messages, state=state, quick_replies=replies)
 
+    if values.get("consent") is False and (_SOMETHING_WRONG.search(text) or _FIXING.search(text)):
+        values.pop("consent")
+        messages.append(OutgoingMessage(WHAT_TO_CHANGE))
     if awaiting == "consent" and "consent" in values and not corrected_at_consent:
         _refresh_estimate(state, messages, tools, previous_inputs)
         if values["consent"] is True and not policy.missing_fields(state.slots):
@@ -528,17 +538,13 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
             return _end(
                 state, messages, policy.thank_you(state.slots, state.max_buyers), "submit_lead"
             )
-        if values["consent"] is False and not _SOMETHING_WRONG.search(text):
+        if values["consent"] is False:
             state.slots.pop("consent", None)
             return _end(state, messages, policy.DECLINED_CONSENT, "declined_consent")
         state.slots.pop("consent", None)
-    if awaiting == "consent" and not values and _SOMETHING_WRONG.search(text):
-        messages.append(
-            OutgoingMessage(
-                'What should I change? Tell me in your own words, like "my bill is about '
-                '$150" or "my last name is Gonzalez".'
-            )
-        )
+    asked_what = any(m.content == WHAT_TO_CHANGE for m in messages)
+    if awaiting == "consent" and not values and _SOMETHING_WRONG.search(text) and not asked_what:
+        messages.append(OutgoingMessage(WHAT_TO_CHANGE))
     return _carry_on(
         state,
         messages,
