@@ -114,6 +114,28 @@ async def test_questions_get_the_knowledge_base_answer_with_the_engines_figures(
     assert "credit_band" in chat.state["slots"] and chat.state["slots"]["credit_band"] is None
 
 
+async def test_a_year_recorded_as_the_bill_is_held_until_the_homeowner_confirms(
+    llm, standin
+) -> None:  # type: ignore[no-untyped-def]
+    http, _ = llm
+    chat = await Chat.start(http)
+    standin.queue(
+        Calls([ToolCall("record_fields", {"zip_code": "98101", "monthly_bill": "180"})]),
+        Text("Thanks! Do you own the home?"),
+        Calls([ToolCall("record_fields", {"monthly_bill": "2021"})]),
+        Text("Just to check, is your bill really $2,021 a month?"),
+        Calls([ToolCall("record_fields", {"monthly_bill": "2021"})]),
+        Text("Updated. Do you own the home?"),
+    )
+    await chat.say("98101, about 180 a month")
+    await chat.say("we lost power for 3 days in the 2021 freeze")
+    assert chat.state["slots"]["monthly_bill"] == 180
+    rejected = tool_results(standin.requests[3])[-1]["rejected"]
+    assert "looks like a year" in rejected["monthly_bill"]
+    await chat.say("yes, 2021 is right")
+    assert chat.state["slots"]["monthly_bill"] == 2021
+
+
 async def test_invalid_values_are_rejected_with_the_guided_hint(llm, standin) -> None:  # type: ignore[no-untyped-def]
     http, _ = llm
     chat = await Chat.start(http)

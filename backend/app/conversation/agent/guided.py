@@ -192,7 +192,7 @@ def _awaited_fields(awaiting: str | None) -> set[str]:
     return {awaiting} if awaiting else set()
 
 
-def _year_read_as_bill(text: str, bill: float) -> bool:
+def year_read_as_bill(text: str, bill: float) -> bool:
     """True when the bill is a year written in the message ("the 2021 freeze")."""
     if bill != int(bill) or not 1900 <= bill <= 2099:
         return False
@@ -265,7 +265,7 @@ def screen(
     if bill is not None:
         known = state.slots.get("monthly_bill")
         ratio = max(bill / known, known / bill) if known else 1.0
-        if _year_read_as_bill(text, float(bill)):
+        if year_read_as_bill(text, float(bill)):
             hold("monthly_bill", year=True)
         elif ratio >= WILD_BILL_RATIO:
             hold("monthly_bill")

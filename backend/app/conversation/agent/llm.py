@@ -121,6 +121,19 @@ Rules:
 """
 
 
+def _bill_doubt(state: AgentState, text: str, bill: float) -> str | None:
+    """Why a bill must be confirmed with the homeowner before it is stored, or None."""
+    known = state.slots.get("monthly_bill")
+    if guided.year_read_as_bill(text, float(bill)):
+        return f"{int(bill)} in the homeowner's message looks like a year: ask before recording it"
+    if known and max(bill / known, known / bill) >= guided.WILD_BILL_RATIO:
+        return (
+            f"far from the ${known:,.0f} recorded before: ask the homeowner to confirm, then "
+            "record it again"
+        )
+    return None
+
+
 @dataclass
 class _Call:
     id: str = ""
@@ -310,7 +323,9 @@ class LLMAgent:
                 }
             )
             for call in calls:
-                result, new_outcome = self._run_tool(call, state, tools, extras, consent_was_asked)
+                result, new_outcome = self._run_tool(
+                    call, state, tools, extras, consent_was_asked, text
+                )
                 if (
                     call.name == "record_fields"
                     and result.get("recorded", {}).get("consent") is False
@@ -399,6 +414,7 @@ class LLMAgent:
         tools: AdvisorTools,
         extras: list[OutgoingMessage],
         consent_was_asked: bool,
+        text: str = "",
     ) -> tuple[dict[str, Any], Any]:
         try:
             arguments = json.loads(call.arguments or "{}")
@@ -408,7 +424,7 @@ class LLMAgent:
             return {"error": "arguments were not a JSON object"}, None
 
         if call.name == "record_fields":
-            return self._record(arguments, state, tools, consent_was_asked), None
+            return self._record(arguments, state, tools, consent_was_asked, text), None
         if call.name == "get_estimate":
             if not (state.slots.get("zip_code") and state.slots.get("monthly_bill")):
                 return {"error": "record zip_code and monthly_bill first"}, None
@@ -437,9 +453,11 @@ class LLMAgent:
         state: AgentState,
         tools: AdvisorTools,
         consent_was_asked: bool,
+        text: str = "",
     ) -> dict[str, Any]:
         recorded: dict[str, Any] = {}
         rejected: dict[str, str] = {}
+        held = state.slots.pop(guided.PENDING, None)
         for name, raw in arguments.items():
             if name not in RECORDABLE:
                 rejected[name] = "unknown field"
@@ -448,6 +466,15 @@ class LLMAgent:
                 rejected[name] = "consent can only be recorded as the answer to the disclosure"
                 continue
             extraction = understand(_as_text(raw), name, zip_is_known=tools.zip_is_known)
+            if name == "monthly_bill" and name in extraction.values:
+                doubt = _bill_doubt(state, text, extraction.values[name])
+                confirmed = held == {"field": name, "value": extraction.values[name]}
+                if doubt and not confirmed:
+                    # Never stored on a guess: the model asks, and records it again once
+                    # the homeowner confirmed.
+                    state.slots[guided.PENDING] = {"field": name, "value": extraction.values[name]}
+                    rejected[name] = doubt
+                    continue
             if name in extraction.values:
                 value = extraction.values[name]
                 if name == "consent" and value is False:
