@@ -30,7 +30,9 @@ def request_estimate_mail(session: AsyncSession, conversation: Conversation, ema
     publish(
         session,
         ESTIMATE_MAIL,
-        key=f"{conversation.id}:{uuid.uuid5(uuid.NAMESPACE_URL, email)}",
+        # 53 characters: the outbox key is VARCHAR(64) (a whole second UUID overflowed it
+        # on PostgreSQL and failed the turn).
+        key=f"{conversation.id}:{uuid.uuid5(uuid.NAMESPACE_URL, email).hex[:16]}",
         payload={"conversation_id": str(conversation.id)},
     )
 
