@@ -28,6 +28,7 @@ from tests.conversation.chat import Chat
 from tests.partners.support import make_partner
 
 TOOLS = SolarTools(SolarConfig())
+CORPUS = blind_corpus.load()
 
 
 class Talk:
@@ -353,6 +354,42 @@ def test_at_consent_a_no_with_facts_already_known_is_not_a_refusal(message: str)
     assert "I have you as Jake Miller in 98101" in reply
 
 
+@pytest.mark.parametrize(
+    "message", ["my name is not Whoa. It's Maria Gonzalez", "not Whoa, it's Maria Gonzalez"]
+)
+def test_a_wrong_name_is_fixed_in_words_at_consent(message: str) -> None:
+    """Why: the lead was saved as "Whoa Haha" though the homeowner wrote "my name is not
+    Whoa. It's Maria Gonzalez"."""
+    talk = Talk()
+    talk.say_all(*TO_NAME, "Whoa Haha", "maria@example.com", "206 555 0142")
+    assert talk.awaiting == "consent"
+    reply = talk.say(message)
+    assert talk.turn.outcome is None  # not a refusal
+    assert (talk.slots["first_name"], talk.slots["last_name"]) == ("Maria", "Gonzalez")
+    assert "I have you as Maria Gonzalez in 98101" in reply
+    talk.say("I agree")
+    assert talk.turn.outcome == "submit_lead"
+
+
+def _read_as_consent(case: blind_corpus.Case) -> bool:
+    said = understand(case.message, "consent", zip_is_known=lambda _: True).values
+    return case.awaiting == "consent" and said.get("consent", "-") == case.expect.get("consent")
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome"),
+    [(c.message, "submit_lead" if c.expect["consent"] else "declined_consent") for c in CORPUS
+     if _read_as_consent(c)],
+)  # fmt: skip
+def test_blind_corpus_consent_answers_still_agree_or_decline(answer: str, outcome: str) -> None:
+    """Every consent answer the NLU reads right still agrees or declines: the read-back's
+    corrections and the question guard take none of them away."""
+    talk = Talk()
+    talk.say_all(*TO_CONSENT)
+    talk.say(answer)
+    assert talk.turn.outcome == outcome
+
+
 def test_no_thanks_at_consent_still_declines() -> None:
     talk = Talk()
     talk.say_all(*TO_CONSENT)
@@ -496,7 +533,6 @@ NLU_INTENT_TOPICS = {
     "faq_cost": "cost",
     "faq_privacy": "privacy",
 }
-CORPUS = blind_corpus.load()
 
 
 @pytest.mark.parametrize(

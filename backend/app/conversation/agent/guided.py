@@ -205,6 +205,22 @@ def _introduced(text: str, values: dict[str, Any]) -> bool:
     return bool(first and last and f"{first} {last}" in text and str(first)[:1].isupper())
 
 
+_SENTENCES = re.compile(r"[.;!?]|,\s*(?=it'?s\b|i'?m\b)|\bbut\b", re.IGNORECASE)
+
+
+def _corrected_name(text: str, values: dict[str, Any]) -> None:
+    """ "my name is not Whoa. It's Maria Gonzalez": the full name, written capitalised, in
+    the last part that gives one (a part saying what the name is not is skipped)."""
+    for part in reversed(_SENTENCES.split(text)):
+        if re.search(r"\bnot\b", part, re.IGNORECASE):
+            continue
+        found = understand(part, "name", zip_is_known=lambda _: False).values
+        if _introduced(part, found):  # written as a name: "Sure, go ahead" is not one
+            values["first_name"], values["last_name"] = found["first_name"], found["last_name"]
+            values.pop("consent", None)
+            return
+
+
 def _whole_name(state: AgentState, text: str, values: dict[str, Any]) -> None:
     """Complete a name the extractor read only in part ("my name is jake, jake miller":
     the first name from the first part, the full name from another)."""
@@ -245,6 +261,8 @@ def screen(
         values.pop("last_name", None)
     if values.get("first_name") or values.get("last_name") or "name" in awaited:
         _whole_name(state, text, values)
+    elif _NAME_CUE.search(text) or awaiting == "consent":  # the read-back invites fixes
+        _corrected_name(text, values)
     if values and "property_type" not in values and state.slots.get("property_type") is None:
         # "we own a 3 bedroom house": the home type told along with another answer is
         # kept, so it is not asked for again (read as if asked; vocabulary words only).
@@ -347,6 +365,12 @@ def _settle(state: AgentState, pending: dict[str, Any], text: str) -> list[Outgo
     ]
 
 
+#: The facts the read-back shows: giving one at consent corrects it ("yes, and a battery
+#: quote too" still agrees).
+READ_BACK_FIELDS = frozenset(
+    {"first_name", "last_name", "zip_code", "monthly_bill", "homeowner", "property_type",
+     "phone", "email"}
+)  # fmt: skip
 WHAT_TO_CHANGE = (
     'What should I change? Tell me in your own words, like "my bill is about $150" or '
     '"my last name is Gonzalez".'
@@ -488,7 +512,7 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
     # At consent, a message that gives any fact corrects the read-back (even when it is
     # held for confirmation or repeats what is known): it never agrees or declines.
     corrected_at_consent = awaiting == "consent" and any(
-        f not in ("consent", "max_buyers") for f in extraction.values
+        f in READ_BACK_FIELDS for f in {*extraction.values, *values}
     )
     if corrected_at_consent or (awaiting == "consent" and is_question(text)):
         # "no, my name is Maria" corrects; "do I have to say yes?" asks: neither answers.
