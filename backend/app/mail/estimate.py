@@ -30,9 +30,7 @@ def request_estimate_mail(session: AsyncSession, conversation: Conversation, ema
     publish(
         session,
         ESTIMATE_MAIL,
-        # 53 characters: the outbox key is VARCHAR(64) (a whole second UUID overflowed it
-        # on PostgreSQL and failed the turn).
-        key=f"{conversation.id}:{uuid.uuid5(uuid.NAMESPACE_URL, email).hex[:16]}",
+        key=f"{conversation.id}:{uuid.uuid5(uuid.NAMESPACE_URL, email)}",
         payload={"conversation_id": str(conversation.id)},
     )
 
