@@ -9,6 +9,8 @@ import HomeRoute from './routes/home';
 // loads on demand.
 const GetQuoteRoute = lazy(() => import('./routes/get-quote'));
 const NotFoundRoute = lazy(() => import('./routes/not-found'));
+const PrivacyRoute = lazy(() => import('./routes/privacy'));
+const TermsRoute = lazy(() => import('./routes/terms'));
 
 export function AppRoutes() {
   const [location] = useLocation();
@@ -19,6 +21,8 @@ export function AppRoutes() {
         <Switch>
           <Route path="/" component={HomeRoute} />
           <Route path="/get-quote" component={GetQuoteRoute} />
+          <Route path="/privacy" component={PrivacyRoute} />
+          <Route path="/terms" component={TermsRoute} />
           <Route component={NotFoundRoute} />
         </Switch>
       </Suspense>

@@ -13,6 +13,7 @@ import {
   TextField,
   describedBy,
 } from '../../components/form/fields';
+import { LegalLinks } from '../../components/legal/LegalLinks';
 import { ProblemBanner } from '../../components/ProblemBanner';
 import { primaryAction } from '../../components/ui/styles';
 import { randomUuid } from '../../lib/random-uuid';
@@ -355,7 +356,7 @@ export function LeadForm({ onSubmitted }: { onSubmitted: (submitted: Submitted) 
         <TextField
           id={fieldId('email')}
           label="Email"
-          hint="We send your estimate here"
+          hint="Installers who receive your request reach you here"
           type="email"
           autoComplete="email"
           spellCheck={false}
@@ -412,6 +413,7 @@ export function LeadForm({ onSubmitted }: { onSubmitted: (submitted: Submitted) 
             >
               {disclosure.data.text}
             </p>
+            <LegalLinks className="mt-2" />
             <div className="mt-4 flex items-start gap-3">
               <input
                 id={consentId}
