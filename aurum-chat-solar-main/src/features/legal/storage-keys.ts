@@ -2,10 +2,9 @@
  * Everything the public site keeps in the browser, in one list, so the privacy page can
  * name each entry and a test can check that the list is complete.
  */
+import { SESSION_STORAGE_KEY as ANALYTICS_SESSION_KEY } from '../../lib/analytics/reporter';
 import { CONVERSATION_STORAGE_KEY } from '../advisor/conversation-storage';
-
-export const ANALYTICS_SESSION_KEY = 'aurum.analytics.session';
-export const QUOTE_THANKS_KEY = 'aurum.quote.thanks';
+import { QUOTE_THANKS_KEY } from '../lead-form/thanks-storage';
 
 export interface StorageEntry {
   key: string;
