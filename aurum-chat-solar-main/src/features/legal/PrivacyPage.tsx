@@ -115,10 +115,11 @@ export function PrivacyPage() {
       <ul>
         <li>
           A chat that ends without a request for quotes (you declined, you are renting, or you
-          stopped) loses its contact details when it ends; a chat left unfinished loses them after
-          30 days without a message. Those details leave the chat&apos;s answers, and in its
-          messages they are replaced with &quot;[removed]&quot;. The link that reopens a chat stops
-          working after 30 days without use.
+          stopped) loses its contact details, and the IP address and browser name it was started
+          from, when it ends; a chat left unfinished loses them after 30 days without a message.
+          Those details leave the chat&apos;s answers, and in its messages they are replaced with
+          &quot;[removed]&quot;. The link that reopens a chat stops working after 30 days without
+          use.
         </li>
         <li>
           A request for quotes is kept, with your details, until you ask us to erase them. If you
