@@ -309,6 +309,8 @@ def extract_battery(
         values["battery_interest"] = answer
 
 
+_HEDGE = re.compile(r"^\W*(?:not\s+yet|maybe|perhaps|i\s+guess|let\s+me\s+think|hmm+)\b")
+_CONDITION_FIRST = re.compile(r"^\W*(?:only\s+if|if|as\s+long\s+as|unless|provided)\b")
 _CONDITIONAL = re.compile(r"\b(?:but|only|except|unless|as\s+long\s+as|if)\b")
 
 
@@ -323,7 +325,10 @@ def extract_consent(scan: Scan, intents: set[str], values: dict[str, Any]) -> No
     """Yes or no to the disclosure, and how many installers may call ("only 1 installer",
     "up to two companies"): naming a number is agreeing, to that many."""
     text = scan.work
-    if _QUESTION.search(text) or intents & {"skip", "unsure"}:
+    if _QUESTION.search(text) or "unsure" in intents or _HEDGE.search(text):
+        return
+    if intents & {"skip", "stop"}:
+        values["consent"] = False  # "I'd rather not", "hard pass", "stop": not an agreement
         return
     count = _BUYER_COUNT.search(text)
     if count is not None:
@@ -338,6 +343,8 @@ def extract_consent(scan: Scan, intents: set[str], values: dict[str, Any]) -> No
     if answer is True and _CONDITIONAL.search(text):
         values.pop("max_buyers", None)
         return  # "ok but only by email" is not consent to the disclosure: ask again
+    if answer is False and _CONDITION_FIRST.match(text):
+        return  # "only if they don't call": a condition, not a refusal; ask again
     if answer is not None:
         values["consent"] = answer
     if answer is not True:

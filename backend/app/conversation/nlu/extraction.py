@@ -31,6 +31,7 @@ Intent = Literal[
     "faq_tax_credit",
     "faq_how_estimate",
     "faq_privacy",
+    "question",
     "skip",
     "unsure",
     "greeting",

@@ -61,7 +61,10 @@ _INTENT_PATTERNS: dict[Intent, str] = {
         r"\bskip\b|\bpass\b|\b(?:i'?d\s+)?prefer\s+not\b|\b(?:i'?d\s+)?rather\s+not\b"
         r"|\bnext\s+question\b|\bno\s+comment\b|\bnone\s+of\s+your\s+business\b"
         r"|\bdecline\s+to\s+(?:say|answer|state)\b|\bnot\s+comfortable\s+(?:sharing|saying|answering|giving)\b"
-        r"|\bmove\s+on\b"
+        r"|\bmove\s+on\b|\b(?:don'?t|do\s+not|dont)\s+(?:want\s+to\s+|wanna\s+)?(?:share|give|say|tell|disclose)\b"
+        r"|\bnot\s+(?:sharing|saying|telling|answering|disclosing|giving)\b|\bnot\s+gonna\s+(?:say|share|tell)\b"
+        r"|\bkeep\s+(?:that|it|this)\s+(?:private|to\s+myself)\b|^\W*n/?a\W*$|^\W*decline\W*$"
+        r"|\bprivate\s+(?:info|information|matter)\b"
     ),
     "unsure": (
         r"\bnot\s+(?:\w+\s+)?(?:sure|certain|positive)\b|\bunsure\b|\buncertain\b"
@@ -101,8 +104,38 @@ _CONTACT_REFUSAL = re.compile(
 )
 
 
+_QUESTION_WORD = (
+    r"(?:how|what|why|who|whom|which|where|when|whats|what's|wats|hows|how's|whys|is|are|isn'?t"
+    r"|aren'?t|can|could|do|does|did|don'?t|doesn'?t|will|would|should|shall|may|might|am|was|were"
+    r"|any|anything|wanna|gonna)"
+)
+_ASKING = re.compile(rf"(?<![\w'])(?:{_QUESTION_WORD})(?![\w'])")
+_ASKING_OPENING = re.compile(
+    rf"^\W*(?:(?:and|but|so|ok|okay|also|hey|hi|quick\s+q(?:uestion)?|frank\s+question|question)\W+)?"
+    r"(?:how|what|whats|what's|wats|why|who|which|where|when|is|are|does|do|can|could|will|would"
+    r"|should)\s+\S+\s+\S+"
+)
+_SEGMENT = re.compile(r"[^.!?;]+[.!?;]*")
+
+
+def asks_question(work: str) -> bool:
+    """Whether the message asks something ("is solar worth it here?", "how do you make money"):
+    a sentence that ends in "?" and has a question word, or one that opens like a question."""
+    for segment in _SEGMENT.finditer(work):
+        sentence = segment.group(0).strip()
+        # "Frank question, how do you make money?": a lead-in before a comma is not the question.
+        clauses = [clause.strip() for clause in re.split(r"[,:\-]\s", sentence)]
+        if sentence.endswith("?") and _ASKING.search(sentence):
+            return True
+        if any(_ASKING_OPENING.match(clause) for clause in clauses):
+            return True
+    return False
+
+
 def intents_of(work: str, awaiting: str | None) -> set[str]:
     found = {intent for intent, regex in _INTENT_RES.items() if regex.search(work)}
+    if asks_question(work):
+        found.add("question")
     if awaiting != "consent" and _CONTACT_REFUSAL.search(work):
         found.add("stop")
     return found
