@@ -95,7 +95,9 @@ def extract_homeowner(
     hits = [
         hit
         for hit in _HOMEOWNER_TABLE.hits(scan.work)
-        if hit.value != "neutral" and not in_question(scan.work, hit.start)
+        if hit.value != "neutral"
+        and (hit.strong or awaiting == "homeowner")
+        and not in_question(scan.work, hit.start)
     ]
     hit = hits[-1] if hits else None
     if hit is not None:
@@ -118,11 +120,16 @@ def extract_property(
         )
 
     chosen = None
-    for hit in reversed(hits):  # "not a condo, it's a townhouse": the last non-negated mention
-        if negated(scan.work, hit.start):
-            continue
-        if hit.strong or weak_ok(hit):
-            chosen = hit
+    # "not a condo, it's a townhouse": the last non-negated mention; a specific phrase ("town
+    # home, end unit") before a vague one.
+    for strong_only in (True, False):
+        for hit in reversed(hits):
+            if negated(scan.work, hit.start):
+                continue
+            if hit.strong or (not strong_only and weak_ok(hit)):
+                chosen = hit
+                break
+        if chosen is not None:
             break
     if chosen is not None:
         values["property_type"] = chosen.value
@@ -206,9 +213,12 @@ def extract_timeline(
 ) -> None:
     text = scan.work
     candidates: list[tuple[int, str]] = []
+    weak: set[int] = set()
     for hit in _TIMELINE_TABLE.hits(text):
         if not negated(text, hit.start) and (hit.strong or awaiting == "timeline"):
             candidates.append((hit.start, hit.value))
+            if not hit.strong:
+                weak.add(hit.start)
     for match in _DURATION.finditer(text):
         prefix = re.sub(r"\s+", " ", (match.group("prefix") or "").strip())
         if not (prefix in _STRONG_DURATION_PREFIX or match.group("q2") or awaiting == "timeline"):
@@ -227,6 +237,10 @@ def extract_timeline(
         return
     candidates.sort(key=lambda candidate: candidate[0])
     concrete = [candidate for candidate in candidates if candidate[1] != "researching"]
+    # "just researching for now": a clear "researching" beats a vague "now".
+    researching = [c for c in candidates if c[1] == "researching" and c[0] not in weak]
+    if researching and all(c[0] in weak for c in concrete):
+        concrete = []
     position, timeline = (concrete or candidates)[0]
     values["timeline"] = timeline
     where["timeline"] = position

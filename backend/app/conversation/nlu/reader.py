@@ -49,7 +49,8 @@ from app.conversation.nlu.choices import (
 from app.conversation.nlu.contact import extract_email, extract_name, extract_phone
 from app.conversation.nlu.extraction import AWAITABLE, Extraction
 from app.conversation.nlu.intents import CORRECTION, intents_of
-from app.conversation.nlu.text import Scan, prepare
+from app.conversation.nlu.spelling import repair
+from app.conversation.nlu.text import Scan, lower_same_length, prepare
 
 
 def understand(
@@ -69,6 +70,9 @@ def understand(
     orig, low = prepare(text)
     if not low:
         return Extraction()
+    repaired, _origin = repair(orig)
+    if repaired is not orig:
+        orig, low = repaired, lower_same_length(repaired)
     scan = Scan(orig, low)
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}

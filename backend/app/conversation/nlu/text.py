@@ -66,10 +66,15 @@ def prepare(text: str) -> tuple[str, str]:
         cleaned = _strip_markup(html.unescape(cleaned))
     cleaned = unicodedata.normalize("NFKC", cleaned).translate(_INVISIBLE).translate(_PUNCTUATION)
     cleaned = _SPACES.sub(" ", _CONTROL.sub(" ", cleaned)).strip()
-    lowered = cleaned.lower()
-    if len(lowered) != len(cleaned):  # e.g. "İ" lower-cases to two code points
-        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in cleaned)
-    return cleaned, lowered
+    return cleaned, lower_same_length(cleaned)
+
+
+def lower_same_length(text: str) -> str:
+    """``text`` lower-cased, character for character (so offsets stay valid)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # e.g. "İ" lower-cases to two code points
+        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    return lowered
 
 
 class Scan:

@@ -50,6 +50,18 @@ PROPERTY_PHRASES: PhraseTable = (
             r"farm ?house",
             r"bungalow",
             r"sfh",
+            r"single[\s-]*fam",
+            r"colonial",
+            r"victorian",
+            r"craftsman",
+            r"cape cod",
+            r"(?:split|tri|bi)[\s-]*level",
+            r"ranch(?! dressing)",
+            r"(?:standalone|stand-alone|detached|free-?standing) (?:home|house)",
+            r"(?:[1-9]|[1-9] ?-?) ?(?:bed(?:room)?s?|br|bd|bdr|bdrm)(?: [0-9.]+ ?(?:bath(?:room)?s?|ba))?"
+            r" (?:house|home|cape|ranch)",
+            r"[0-9,]+ (?:sq\.? ?ft\.?|sqft|square (?:feet|foot)) (?:house|home|cape|ranch)",
+            r"(?:own|owns|owned|have|bought) (?:a|an|the|our|my) (?:[0-9]{4}s )?cape",
         ),
     ),
     (
@@ -92,7 +104,8 @@ PROPERTY_PHRASES: PhraseTable = (
             r"(?:single|double|triple)[\s-]*wide",
         ),
     ),
-    ("mobile_home", WEAK, (r"trailer", r"mobile", r"manufactured")),
+    ("mobile_home", WEAK, (r"trailer", r"mobile", r"manufactured", r"modular")),
+    ("mobile_home", STRONG, (r"(?:on|with) a (?:steel )?chassis",)),
     (
         "multi_family",
         STRONG,
@@ -115,7 +128,7 @@ PROPERTY_PHRASES: PhraseTable = (
 
 _NOT_A_HOME = (
     r"(?!(?: a| an| the| my| our)? (?:car|tesla|ev|truck|business|company|dog|cat|boat|shop"
-    r"|store|restaurant|franchise)\b)"
+    r"|store|restaurant|franchise|system|panels?|solar|batter(?:y|ies)|equipment|mistake)\b)"
 )
 
 # "neutral" phrases mention renting without saying the person rents now.
@@ -131,6 +144,17 @@ HOMEOWNER_PHRASES: PhraseTable = (
             r"tenants?",
             r"(?:my|our|the) landlord",
             r"leas(?:e|ing) (?:the|this|our|my|an?) (?:house|home|place|apartment|condo|unit)",
+            r"(?:do not|don't|dont|doesn't|does not) own",
+            r"(?:i|we) lease(?! (?:the |our |my |a |an )?(?:panels?|solar|system|car|tesla|truck))",
+        ),
+    ),
+    (
+        "false",
+        WEAK,
+        (
+            r"leas(?:e|ed|ing)",
+            r"(?:my |our )?(?:parents|mom|dad|mother|father|family|uncle|aunt|grandma|grandpa"
+            r"|grandparents|in-?laws) owns?",
         ),
     ),
     (
@@ -149,6 +173,14 @@ HOMEOWNER_PHRASES: PhraseTable = (
         STRONG,
         (
             r"(?:i|we) (?:do |both |already |actually |fully |currently )?own" + _NOT_A_HOME,
+            r"(?<!my[ ])(?<!our[ ])(?<!your[ ])(?<!their[ ])(?<!his[ ])(?<!her[ ])(?<!its[ ])(?<!to[ ])(?<!landlord[ ])"
+            r"(?<!parents[ ])(?<!mom[ ])(?<!dad[ ])(?<!family[ ])(?<!uncle[ ])(?<!aunt[ ])(?<!who[ ])"
+            r"(?:co-?)?own(?:ed|s)?(?! up)" + _NOT_A_HOME,
+            r"(?<!business[ ])(?<!car[ ])(?<!pet[ ])(?<!dog[ ])(?<!shop[ ])(?<!store[ ])(?<!land[ ])owners?(?!'s)",
+            r"(?:house|home|place|property) is (?:mine|ours)",
+            r"(?:it'?s|it is) mine",
+            r"closed on (?:a|the|our|my) (?:house|home|place|condo|townhouse)",
+            r"inherited (?:a|the|our|my|\w+'s) (?:house|home|place)",
             r"(?:i|we)(?:'re| are|'m| am) (?:the |a )?(?:home ?)?owners?",
             r"home ?owners?",
             r"owner[\s-]*occupied",
@@ -384,6 +416,9 @@ TIMELINE_PHRASES: PhraseTable = (
             r"urgent(?:ly)?",
             r"yesterday",
             r"(?:this|next) week",
+            r"this month",
+            r"(?:soon|quick|fast) as (?:possible|we can|i can|you can)",
+            r"(?:in |within )?(?:the )?next (?:30|thirty) days",
         ),
     ),
     (
@@ -458,6 +493,11 @@ TIMELINE_PHRASES: PhraseTable = (
             r"couple (?:of )?years",
             r"years from now",
             r"gathering (?:info|information)",
+            r"no plans?(?: yet| right now)?",
+            r"kicking (?:the )?tires",
+            r"(?:more|longer) than a year",
+            r"over a year",
+            r"just (?:researching|looking|browsing|curious|exploring|checking)(?: \w+)? for now",
         ),
     ),
     (
@@ -625,3 +665,32 @@ NAME_SOFT_STOPWORDS = _words(
 SURNAME_PARTICLES = _words("van von der den de del della di da du la le dos das ter ten bin ibn")
 NAME_TITLES = _words("mr mrs ms miss mx dr prof")
 NAME_SUFFIXES = {"jr": "Jr.", "sr": "Sr.", "ii": "II", "iii": "III", "iv": "IV"}
+
+# --- spelling repair ----------------------------------------------------------------------------
+
+# The words a misspelling may be repaired into (app/conversation/nlu/spelling.py): the words the
+# phrase tables answer with. Short and common words are left out on purpose.
+SPELLING_TARGETS = _words(
+    """
+    single family house home detached townhouse townhome rowhouse condo condominium apartment
+    mobile manufactured trailer duplex triplex fourplex colonial ranch bungalow victorian
+    craftsman farmhouse brownstone split level
+    asphalt shingle shingles composition architectural metal standing steel tile tiles clay
+    terracotta concrete spanish flat membrane rubber slate cedar shake shakes wooden
+    shade shaded shady trees heavy heavily moderate moderately medium partial partially light
+    lightly little minimal sunny
+    excellent good fair poor average decent terrible
+    months month weeks years researching research looking browsing curious immediately possible
+    owner owners homeowner owned owning renting renter renters lease leasing tenant tenants
+    mortgage battery batteries backup powerwall electric electricity monthly interested agree
+    solar hello
+    """
+)
+# Words the dictionary knows but chat uses as the typo they are, and our own words it lacks.
+SPELLING_FIXES = {"monts": "months", "mnths": "months", "mths": "months", "yrs": "years"}
+KNOWN_WORDS = _words(
+    """
+    kinda sorta gonna wanna gotta lemme dunno idk lol lmao omg btw tbh imo fyi thx pls plz
+    wifi kwh kw tesla hoa ev evs fico zip zipcode email gmail yahoo hotmail outlook icloud
+    """
+)
