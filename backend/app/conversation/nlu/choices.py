@@ -88,7 +88,11 @@ def _choose(hits: Iterable[Hit], text: str, weak_ok: Callable[[Hit], bool]) -> H
 
 
 def extract_homeowner(
-    scan: Scan, awaiting: str | None, unsure: bool, values: dict[str, Any], where: dict[str, int]
+    scan: Scan,
+    awaiting: str | None,
+    unsure: bool,
+    values: dict[str, Any],
+    where: dict[str, tuple[int, int]],
 ) -> None:
     # The last statement wins: "we used to rent, now we own" is an owner. A false "renter"
     # ends the conversation, so past tenancy ("used to rent") is neutral in the table.
@@ -102,7 +106,7 @@ def extract_homeowner(
     hit = hits[-1] if hits else None
     if hit is not None:
         values["homeowner"] = hit.value == "true"
-        where["homeowner"] = hit.start
+        where["homeowner"] = (hit.start, hit.end)
     elif awaiting == "homeowner" and not unsure:
         answer = _polarity(scan.work)
         if answer is not None:
@@ -110,7 +114,7 @@ def extract_homeowner(
 
 
 def extract_property(
-    scan: Scan, awaiting: str | None, values: dict[str, Any], where: dict[str, int]
+    scan: Scan, awaiting: str | None, values: dict[str, Any], where: dict[str, tuple[int, int]]
 ) -> None:
     hits = list(_PROPERTY_TABLE.hits(scan.work))
 
@@ -133,11 +137,15 @@ def extract_property(
             break
     if chosen is not None:
         values["property_type"] = chosen.value
-        where["property_type"] = chosen.start
+        where["property_type"] = (chosen.start, chosen.end)
 
 
 def extract_roof(
-    scan: Scan, awaiting: str | None, unsure: bool, values: dict[str, Any], where: dict[str, int]
+    scan: Scan,
+    awaiting: str | None,
+    unsure: bool,
+    values: dict[str, Any],
+    where: dict[str, tuple[int, int]],
 ) -> None:
     text = scan.work
 
@@ -150,20 +158,24 @@ def extract_roof(
     hit = _choose(_ROOF_TABLE.hits(text), text, weak_ok)
     if hit is not None:
         values["roof_type"] = hit.value
-        where["roof_type"] = hit.start
+        where["roof_type"] = (hit.start, hit.end)
     elif awaiting == "roof_type" and unsure:
         values["roof_type"] = "other"
 
 
 def extract_shade(
-    scan: Scan, awaiting: str | None, unsure: bool, values: dict[str, Any], where: dict[str, int]
+    scan: Scan,
+    awaiting: str | None,
+    unsure: bool,
+    values: dict[str, Any],
+    where: dict[str, tuple[int, int]],
 ) -> None:
     if unsure and awaiting == "shade":
         return
     hit = _choose(_SHADE_TABLE.hits(scan.work), scan.work, lambda _: awaiting == "shade")
     if hit is not None:
         values["shade"] = hit.value
-        where["shade"] = hit.start
+        where["shade"] = (hit.start, hit.end)
     elif awaiting == "shade" and _polarity(scan.work) is False:
         values["shade"] = "none"  # "Does anything shade the roof?" - "no"
 
@@ -209,14 +221,20 @@ def _timeline_for_months(months: float) -> Timeline:
 
 
 def extract_timeline(
-    scan: Scan, awaiting: str | None, unsure: bool, values: dict[str, Any], where: dict[str, int]
+    scan: Scan,
+    awaiting: str | None,
+    unsure: bool,
+    values: dict[str, Any],
+    where: dict[str, tuple[int, int]],
 ) -> None:
     text = scan.work
     candidates: list[tuple[int, str]] = []
     weak: set[int] = set()
+    ends: dict[int, int] = {}
     for hit in _TIMELINE_TABLE.hits(text):
         if not negated(text, hit.start) and (hit.strong or awaiting == "timeline"):
             candidates.append((hit.start, hit.value))
+            ends[hit.start] = hit.end
             if not hit.strong:
                 weak.add(hit.start)
     for match in _DURATION.finditer(text):
@@ -231,6 +249,7 @@ def extract_timeline(
         if "few" in match.group("q1") and match.group("unit").startswith("w"):
             months = max(months, 1.0)  # "a few weeks" is not "right away"
         candidates.append((match.start(), _timeline_for_months(months)))
+        ends[match.start()] = match.end()
     if not candidates and awaiting == "timeline" and unsure:
         candidates.append((0, "researching"))
     if not candidates:
@@ -243,23 +262,28 @@ def extract_timeline(
         concrete = []
     position, timeline = (concrete or candidates)[0]
     values["timeline"] = timeline
-    where["timeline"] = position
+    where["timeline"] = (position, ends.get(position, len(text)))
 
 
 def extract_credit_words(
-    scan: Scan, awaiting: str | None, values: dict[str, Any], where: dict[str, int]
+    scan: Scan, awaiting: str | None, values: dict[str, Any], where: dict[str, tuple[int, int]]
 ) -> None:
     if "credit_band" in values:
         return
     text = scan.work
-    best: tuple[int, int, str] | None = None  # (distance, position, band)
+    best: tuple[int, int, str, int] | None = None  # (distance, position, band, end)
     for keyword in _CREDIT_KEYWORD.finditer(text):
         after = text[keyword.end() : keyword.end() + 40]
         if (cut := re.search(r"[,.;!?]", after)) is not None:
             after = after[: cut.start()]
         for hit in _CREDIT_TABLE.hits(after):
             if not negated(after, hit.start):
-                candidate = (hit.start, keyword.end() + hit.start, hit.value)
+                candidate = (
+                    hit.start,
+                    keyword.end() + hit.start,
+                    hit.value,
+                    keyword.end() + hit.end,
+                )
                 best = candidate if best is None or candidate < best else best
                 break
         before = window_before(text, keyword.start(), 24)
@@ -269,16 +293,16 @@ def extract_credit_words(
         if hits:
             hit = hits[-1]
             offset = keyword.start() - len(before)
-            candidate = (len(before) - hit.end, offset + hit.start, hit.value)
+            candidate = (len(before) - hit.end, offset + hit.start, hit.value, offset + hit.end)
             best = candidate if best is None or candidate < best else best
     if best is None and awaiting == "credit_band":
         for hit in _CREDIT_TABLE.hits(text):
             if not negated(text, hit.start):
-                best = (0, hit.start, hit.value)
+                best = (0, hit.start, hit.value, hit.end)
                 break
     if best is not None:
         values["credit_band"] = best[2]
-        where["credit_band"] = best[1]
+        where["credit_band"] = (best[1], best[3])
 
 
 _BATTERY = re.compile(rf"(?<![\w'])(?:{phrases(vocab.BATTERY_WORD)})(?![\w'])")
@@ -299,7 +323,7 @@ def extract_battery(
     awaiting: str | None,
     intents: set[str],
     values: dict[str, Any],
-    where: dict[str, int],
+    where: dict[str, tuple[int, int]],
 ) -> None:
     text = scan.work
     asked = awaiting == "battery_interest"
@@ -317,7 +341,7 @@ def extract_battery(
             values["battery_interest"] = True
         else:
             continue
-        where["battery_interest"] = match.start()
+        where["battery_interest"] = (match.start(), match.end())
         return
     if asked and (answer := _polarity(text)) is not None:
         values["battery_interest"] = answer

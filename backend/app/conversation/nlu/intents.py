@@ -111,7 +111,7 @@ _QUESTION_WORD = (
 )
 _ASKING = re.compile(rf"(?<![\w'])(?:{_QUESTION_WORD})(?![\w'])")
 _ASKING_OPENING = re.compile(
-    rf"^\W*(?:(?:and|but|so|ok|okay|also|hey|hi|quick\s+q(?:uestion)?|frank\s+question|question)\W+)?"
+    r"^\W*(?:(?:and|but|so|ok|okay|also|hey|hi|quick\s+q(?:uestion)?|frank\s+question|question)\W+)?"
     r"(?:how|what|whats|what's|wats|why|who|which|where|when|is|are|does|do|can|could|will|would"
     r"|should)\s+\S+\s+\S+"
 )

@@ -142,14 +142,15 @@ def _number_run_to_digits(match: re.Match[str]) -> str:
 
 
 def _looks_like_digit_string(words: list[str]) -> bool:
-    """"six one seven", "two two six": digits read out one by one, not one number."""
+    """ "six one seven", "two two six": digits read out one by one, not one number."""
     singles = sum(word in _UNITS for word in words)
     return singles >= 3 and singles >= len(words) - 1
 
 
 _DIGIT_WORD = {**{word: str(value) for word, value in _UNITS.items()}, "oh": "0", "o": "0"}
 _TENS_WORD = "|".join(_TENS)
-_SPOKEN_DIGIT = rf"(?:(?:{_TENS_WORD})(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|{'|'.join(_DIGIT_WORD)}|[0-9]+)"
+_UNIT_WORD = "one|two|three|four|five|six|seven|eight|nine"
+_SPOKEN_DIGIT = rf"(?:(?:{_TENS_WORD})(?:[\s-]+(?:{_UNIT_WORD}))?|{'|'.join(_DIGIT_WORD)}|[0-9]+)"
 _DIGIT_SEPARATOR = r"(?:\s*[,.\-/]{1,3}\s*|\s+)"
 _DIGIT_RUN = re.compile(
     rf"(?<![\w$.,])(?:\+\s*)?{_SPOKEN_DIGIT}(?:{_DIGIT_SEPARATOR}(?:(?:and\s+)?then\s+)?{_SPOKEN_DIGIT})+(?![\w])"
@@ -171,7 +172,7 @@ def _piece_digits(piece: str) -> str:
 def _collapse(match: re.Match[str]) -> str:
     run = match.group(0)
     pieces = [piece.group(0) for piece in _RUN_PIECE.finditer(run)]
-    if "then" in run and not [len(p) for p in pieces] in ([3, 7], [3, 3, 4]):
+    if "then" in run and [len(p) for p in pieces] not in ([3, 7], [3, 3, 4]):
         return run
     digits = "".join(_piece_digits(piece) for piece in pieces)
     spoken = any(not piece.isdigit() for piece in pieces)

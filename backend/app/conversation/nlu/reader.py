@@ -46,9 +46,10 @@ from app.conversation.nlu.choices import (
     extract_shade,
     extract_timeline,
 )
-from app.conversation.nlu.contact import extract_email, extract_name, extract_phone
+from app.conversation.nlu.contact import extract_email, extract_phone
 from app.conversation.nlu.extraction import AWAITABLE, Extraction
 from app.conversation.nlu.intents import CORRECTION, intents_of
+from app.conversation.nlu.names import extract_name
 from app.conversation.nlu.spelling import repair
 from app.conversation.nlu.text import Scan, lower_same_length, prepare
 
@@ -70,23 +71,25 @@ def understand(
     orig, low = prepare(text)
     if not low:
         return Extraction()
-    repaired, _origin = repair(orig)
+    typed = orig
+    repaired, origin = repair(orig)
     if repaired is not orig:
         orig, low = repaired, lower_same_length(repaired)
     scan = Scan(orig, low)
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    where: dict[str, int] = {}
+    where: dict[str, tuple[int, int]] = {}
+    unsure: dict[str, Any] = {}
 
     intents = intents_of(scan.work, awaiting)
-    unsure = "unsure" in intents
+    said_unsure = "unsure" in intents
     correction_match = CORRECTION.search(scan.work)
     correction = correction_match is not None
     # "I meant 250" with nothing awaited corrects the bill when 250 is a plausible bill.
     numbers_awaiting = awaiting if awaiting is not None or not correction else "monthly_bill"
 
     extract_email(scan, awaiting, values, errors, where)
-    extract_phone(scan, awaiting, values, errors, where)
+    extract_phone(scan, awaiting, values, errors, where, unsure)
     extract_name(scan, awaiting, values, errors, where)
     extract_zip(
         scan,
@@ -96,15 +99,22 @@ def understand(
         values=values,
         errors=errors,
         where=where,
+        unsure=unsure,
     )
     extract_numbers(
-        scan, numbers_awaiting, correction=correction, values=values, errors=errors, where=where
+        scan,
+        numbers_awaiting,
+        correction=correction,
+        values=values,
+        errors=errors,
+        where=where,
+        unsure=unsure,
     )
-    extract_homeowner(scan, awaiting, unsure, values, where)
+    extract_homeowner(scan, awaiting, said_unsure, values, where)
     extract_property(scan, awaiting, values, where)
-    extract_roof(scan, awaiting, unsure, values, where)
-    extract_shade(scan, awaiting, unsure, values, where)
-    extract_timeline(scan, awaiting, unsure, values, where)
+    extract_roof(scan, awaiting, said_unsure, values, where)
+    extract_shade(scan, awaiting, said_unsure, values, where)
+    extract_timeline(scan, awaiting, said_unsure, values, where)
     extract_credit_words(scan, awaiting, values, where)
     extract_battery(scan, awaiting, intents, values, where)
     if awaiting == "consent":
@@ -114,9 +124,29 @@ def understand(
     if correction_match is not None:
         corrected = frozenset(
             name
-            for name, position in where.items()
-            if name in values and position >= correction_match.start()
+            for name, (start, end) in where.items()
+            if name in values and end > correction_match.start()
         )
     for name in values:
         errors.pop(name, None)
-    return Extraction(values=values, errors=errors, intents=frozenset(intents), corrected=corrected)
+    range_of_bills = unsure.pop("monthly_bill_range", None)
+    del range_of_bills  # a range or two seasons average out: that is an answer, not a doubt
+    spans = {
+        # A value read from no particular words ("yes" to a yes/no question) is the whole answer.
+        name: (origin[start], origin[end - 1] + 1 if end > start else origin[start])
+        for name, (start, end) in where.items()
+        if name in values
+    }
+    for name in values:
+        spans.setdefault(name, (0, len(typed)))
+    for name in unsure:
+        values.pop(name, None)
+    return Extraction(
+        values=values,
+        errors=errors,
+        intents=frozenset(intents),
+        corrected=corrected,
+        spans=spans,
+        unsure={name: list(candidates) for name, candidates in unsure.items()},
+        text=typed,
+    )

@@ -58,7 +58,7 @@ PROPERTY_PHRASES: PhraseTable = (
             r"(?:split|tri|bi)[\s-]*level",
             r"ranch(?! dressing)",
             r"(?:standalone|stand-alone|detached|free-?standing) (?:home|house)",
-            r"(?:[1-9]|[1-9] ?-?) ?(?:bed(?:room)?s?|br|bd|bdr|bdrm)(?: [0-9.]+ ?(?:bath(?:room)?s?|ba))?"
+            r"[1-9] ?-?(?:bed(?:room)?s?|br|bd|bdr|bdrm)(?: [0-9.]+ ?(?:bath(?:room)?s?|ba))?"
             r" (?:house|home|cape|ranch)",
             r"[0-9,]+ (?:sq\.? ?ft\.?|sqft|square (?:feet|foot)) (?:house|home|cape|ranch)",
             r"(?:own|owns|owned|have|bought) (?:a|an|the|our|my) (?:[0-9]{4}s )?cape",
@@ -126,6 +126,12 @@ PROPERTY_PHRASES: PhraseTable = (
 
 # --- homeowner ----------------------------------------------------------------------------------
 
+
+def _NOT_AFTER(words: str) -> str:
+    """A regex guard: not right after any of these words."""
+    return "".join(f"(?<!{word}[ ])" for word in words.split())
+
+
 _NOT_A_HOME = (
     r"(?!(?: a| an| the| my| our)? (?:car|tesla|ev|truck|business|company|dog|cat|boat|shop"
     r"|store|restaurant|franchise|system|panels?|solar|batter(?:y|ies)|equipment|mistake)\b)"
@@ -173,10 +179,13 @@ HOMEOWNER_PHRASES: PhraseTable = (
         STRONG,
         (
             r"(?:i|we) (?:do |both |already |actually |fully |currently )?own" + _NOT_A_HOME,
-            r"(?<!my[ ])(?<!our[ ])(?<!your[ ])(?<!their[ ])(?<!his[ ])(?<!her[ ])(?<!its[ ])(?<!to[ ])(?<!landlord[ ])"
-            r"(?<!parents[ ])(?<!mom[ ])(?<!dad[ ])(?<!family[ ])(?<!uncle[ ])(?<!aunt[ ])(?<!who[ ])"
-            r"(?:co-?)?own(?:ed|s)?(?! up)" + _NOT_A_HOME,
-            r"(?<!business[ ])(?<!car[ ])(?<!pet[ ])(?<!dog[ ])(?<!shop[ ])(?<!store[ ])(?<!land[ ])owners?(?!'s)",
+            # A bare "own" / "owned" ("yo. 90210. own."), but not "my own", "my landlord owns it".
+            _NOT_AFTER(
+                "my our your their his her its to landlord parents mom dad family uncle aunt who"
+            )
+            + r"(?:co-?)?own(?:ed|s)?(?! up)"
+            + _NOT_A_HOME,
+            _NOT_AFTER("business car pet dog shop store land") + r"owners?(?!'s)",
             r"(?:house|home|place|property) is (?:mine|ours)",
             r"(?:it'?s|it is) mine",
             r"closed on (?:a|the|our|my) (?:house|home|place|condo|townhouse)",
@@ -692,5 +701,19 @@ KNOWN_WORDS = _words(
     """
     kinda sorta gonna wanna gotta lemme dunno idk lol lmao omg btw tbh imo fyi thx pls plz
     wifi kwh kw tesla hoa ev evs fico zip zipcode email gmail yahoo hotmail outlook icloud
+    """
+)
+
+# Words that are never a name, whatever introduced them: exclamations, laughter, fillers,
+# chat words and the placeholders people type to test a form.
+NOT_NAMES = _words(
+    """
+    whoa woah wow woww oh ooh ah aha haha hahaha hehe lol lmao rofl omg hmm hmmm hm umm um uh
+    uhh er erm meh ugh yikes oops whoops yay hooray cool neat nice awesome great cheers thanks
+    thx ty bye hiya howdy yo sup hey hi hello test testing asdf qwerty foo bar none null
+    nobody anonymous unknown idk dunno nah nope yeah yes yep yup ok okay k kk sure
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march april june july august september october november december
+    solar panels panel battery batteries quote estimate estimates installer installers info
     """
 )
