@@ -53,7 +53,7 @@ _NON_MONEY_AFTER = re.compile(
     r"|vehicles?|evs?|trucks?|dogs?|cats?|pets?|miles?|mi|degrees?|am|pm|a\.m|p\.m|o'?clock|times?|x"
     r"|st|nd|rd|th|units?|apartments?|homes?|houses?|properties|rooms?|amps?|volts?|gallons?|points?"
     r"|pts?|trees?|windows?|main|street|avenue|ave|road|drive|dr|lane|ln|blvd|boulevard|way|court"
-    r"|ct|place|pl|circle|cir|parkway|pkwy|highway|hwy|north|south|east|west|n|s|e|w)\b|°)"
+    r"|ct|place|pl|circle|cir|parkway|pkwy|highway|hwy|north|south|east|west|n|s|e|w)\b(?!/)|°)"
 )
 _AGE_BEFORE = re.compile(
     r"(?:\bi'?m|\bi\s+am|\bage|\baged|\bturned|\bturning)\s+(?:about\s+|almost\s+|nearly\s+|over\s+)?$"
@@ -127,6 +127,12 @@ def _utility(text: str, mention: Mention) -> str | None:
     return nearest[1]
 
 
+_BILL_RIGHT_BEFORE = re.compile(
+    r"\b(?:bills?|electric(?:ity)?)\s*(?:is\s+|of\s+|:\s*)?(?:about\s+|around\s+|~\s*)?\$?\s*$"
+)
+_DURATION_AFTER = re.compile(
+    r"^\s*(?:mo|mos|months?|wks?|weeks?|yrs?|years?)\b(?!\s*(?:bill|electric))"
+)
 _ZIP_WORD = re.compile(r"\b(?:zip|zipcode|postal|post\s*code|postcode)\b")
 _NO_BILL = re.compile(r"\b(?:negative|minus|nothing|free)\b")
 
@@ -141,8 +147,13 @@ def _classify(scan: Scan, mention: Mention, awaiting: str | None) -> tuple[str |
     text = scan.work
     after = text[mention.end : mention.end + 48]
     before = window_before(text, mention.start)
+    if _BILL_RIGHT_BEFORE.search(before):
+        yearly = _YEARLY_AFTER.match(after) is not None or _YEARLY_BEFORE.search(before) is not None
+        return "bill", yearly  # "bill 160 credit 690"
     if _CREDIT_AFTER.match(after):
         return "credit", False
+    if not mention.dollar and mention.high <= 36 and _DURATION_AFTER.match(after):
+        return None, False  # "6-12 mo", "3 months": a time, not money
     monthly = _MONTHLY_AFTER.match(after) is not None
     yearly = not monthly and (
         _YEARLY_AFTER.match(after) is not None or _YEARLY_BEFORE.search(before) is not None
@@ -197,7 +208,7 @@ def extract_zip(
             or re.search(r"\$\s*$", before)
         ):
             continue
-        context = _context(before)
+        context = _context(clause_around(scan.work, match.start(), match.end())[0])
         if context in ("bill", "credit", "phone") and not _ZIP_PLACE_BEFORE.search(before):
             continue
         code = match.group("zip")

@@ -101,13 +101,14 @@ def extract_homeowner(
         for hit in _HOMEOWNER_TABLE.hits(scan.work)
         if hit.value != "neutral"
         and (hit.strong or awaiting == "homeowner")
+        and not negated(scan.work, hit.start)
         and not in_question(scan.work, hit.start)
     ]
     hit = hits[-1] if hits else None
     if hit is not None:
         values["homeowner"] = hit.value == "true"
         where["homeowner"] = (hit.start, hit.end)
-    elif awaiting == "homeowner" and not unsure:
+    elif awaiting == "homeowner" and not unsure and not values:
         answer = _polarity(scan.work)
         if answer is not None:
             values["homeowner"] = answer
@@ -128,7 +129,9 @@ def extract_property(
     # home, end unit") before a vague one.
     for strong_only in (True, False):
         for hit in reversed(hits):
-            if negated(scan.work, hit.start):
+            if negated(scan.work, hit.start) or _SOMEONE_ELSES.search(
+                window_before(scan.work, hit.start, 40)
+            ):
                 continue
             if hit.strong or (not strong_only and weak_ok(hit)):
                 chosen = hit
@@ -140,12 +143,27 @@ def extract_property(
         where["property_type"] = (chosen.start, chosen.end)
 
 
+_SOMEONE_ELSES = re.compile(
+    r"\b(?:sister|brother|friend|neighbou?r|mom|dad|mother|father|parents|cousin|uncle|aunt|coworker"
+    r"|boss)(?:'s)?\s+(?:has|have|had|owns?|lives?\s+in|got|bought)\b[^,.;]*$"
+)
+
+
+def after_correction(hits: list[Hit], correction_at: int | None) -> list[Hit]:
+    """In "tile... actually no, it's slate" the words after the correction are the answer."""
+    if correction_at is None:
+        return hits
+    later = [hit for hit in hits if hit.start >= correction_at]
+    return later or hits
+
+
 def extract_roof(
     scan: Scan,
     awaiting: str | None,
     unsure: bool,
     values: dict[str, Any],
     where: dict[str, tuple[int, int]],
+    correction_at: int | None = None,
 ) -> None:
     text = scan.work
 
@@ -155,7 +173,8 @@ def extract_roof(
         before = text[max(0, hit.start - 40) : hit.start]
         return bool(_ROOF_WORD_BEFORE.search(before) or _ROOF_WORD_AFTER.match(text[hit.end :]))
 
-    hit = _choose(_ROOF_TABLE.hits(text), text, weak_ok)
+    hits = after_correction(list(_ROOF_TABLE.hits(text)), correction_at)
+    hit = _choose(hits, text, weak_ok)
     if hit is not None:
         values["roof_type"] = hit.value
         where["roof_type"] = (hit.start, hit.end)
@@ -169,14 +188,16 @@ def extract_shade(
     unsure: bool,
     values: dict[str, Any],
     where: dict[str, tuple[int, int]],
+    correction_at: int | None = None,
 ) -> None:
     if unsure and awaiting == "shade":
         return
-    hit = _choose(_SHADE_TABLE.hits(scan.work), scan.work, lambda _: awaiting == "shade")
+    hits = after_correction(list(_SHADE_TABLE.hits(scan.work)), correction_at)
+    hit = _choose(hits, scan.work, lambda _: awaiting == "shade")
     if hit is not None:
         values["shade"] = hit.value
         where["shade"] = (hit.start, hit.end)
-    elif awaiting == "shade" and _polarity(scan.work) is False:
+    elif awaiting == "shade" and not values and _polarity(scan.work) is False:
         values["shade"] = "none"  # "Does anything shade the roof?" - "no"
 
 
@@ -226,6 +247,7 @@ def extract_timeline(
     unsure: bool,
     values: dict[str, Any],
     where: dict[str, tuple[int, int]],
+    correction_at: int | None = None,
 ) -> None:
     text = scan.work
     candidates: list[tuple[int, str]] = []
@@ -255,6 +277,8 @@ def extract_timeline(
     if not candidates:
         return
     candidates.sort(key=lambda candidate: candidate[0])
+    if correction_at is not None and any(c[0] >= correction_at for c in candidates):
+        candidates = [c for c in candidates if c[0] >= correction_at]
     concrete = [candidate for candidate in candidates if candidate[1] != "researching"]
     # "just researching for now": a clear "researching" beats a vague "now".
     researching = [c for c in candidates if c[1] == "researching" and c[0] not in weak]
@@ -313,6 +337,18 @@ _BATTERY_WANT = re.compile(
 _BATTERY_REFUSE = re.compile(
     r"\b(?:no|not|don'?t|dont|do\s+not|without|skip|never|pass\s+on|n't|no\s+need\s+for)\b|n't\b"
 )
+_NO_BATTERY = re.compile(
+    r"\b(?:just|only)\s+(?:the\s+)?(?:solar\s+)?panels\b|\bwithout\s+(?:one|it|a\s+battery)\b"
+    r"|\bpanels\s+only\b"
+)
+_OUTAGES = re.compile(
+    r"\b(?:lost|lose|losing|loses)\s+(?:our\s+|the\s+)?power\b|\b(?:power\s+)?outages?\b"
+    r"|\bblackouts?\b|\bpower\s+(?:goes|went)\s+out\b"
+)
+_BATTERY_NICE = re.compile(
+    r"\b(?:batter(?:y|ies)|powerwall|backup)\b[^.?!]{0,20}\b(?:would\s+be\s+)?"
+    r"(?:nice|great|good|awesome|ideal|perfect|helpful|useful)\b"
+)
 _MAYBE = re.compile(
     r"\b(?:maybe|perhaps|possibly|might|not\s+sure|unsure|don'?t\s+know|idk|later|undecided)\b"
 )
@@ -327,11 +363,12 @@ def extract_battery(
 ) -> None:
     text = scan.work
     asked = awaiting == "battery_interest"
-    if asked and (intents & {"skip", "unsure"} or _MAYBE.search(text)):
+    clear_yes = re.match(r"^\W*(?:yes|yeah|yep|yup|sure|definitely)\b", text) is not None
+    if asked and not clear_yes and (intents & {"skip", "unsure"} or _MAYBE.search(text)):
         values["battery_interest"] = None  # optional: "skip" / "not sure" / "maybe" answer it
         intents.add("skip")
         return
-    if _QUESTION.search(text):
+    if _QUESTION.search(text) or ("question" in intents and not asked):
         return  # "do I need a battery?" asks; it doesn't answer
     for match in _BATTERY.finditer(text):
         before = window_before(text, match.start(), 30)
@@ -343,10 +380,17 @@ def extract_battery(
             continue
         where["battery_interest"] = (match.start(), match.end())
         return
-    if asked and (answer := _polarity(text)) is not None:
+    if asked and _NO_BATTERY.search(text):
+        values["battery_interest"] = False
+        return
+    if asked and (_OUTAGES.search(text) or _BATTERY_NICE.search(text)):
+        values["battery_interest"] = True  # "we lost power for 3 days": that is why they want one
+        return
+    if asked and not values and (answer := _polarity(text)) is not None:
         values["battery_interest"] = answer
 
 
+_PLAIN_NO = re.compile(r"^\W*(?:no|nope|nah)\b(?!\s+(?:problem|worries|prob))")
 _HEDGE = re.compile(r"^\W*(?:not\s+yet|maybe|perhaps|i\s+guess|let\s+me\s+think|hmm+)\b")
 _CONDITION_FIRST = re.compile(r"^\W*(?:only\s+if|if|as\s+long\s+as|unless|provided)\b")
 _CONDITIONAL = re.compile(r"\b(?:but|only|except|unless|as\s+long\s+as|if)\b")
@@ -365,7 +409,7 @@ def extract_consent(scan: Scan, intents: set[str], values: dict[str, Any]) -> No
     text = scan.work
     if _QUESTION.search(text) or "unsure" in intents or _HEDGE.search(text):
         return
-    if intents & {"skip", "stop"}:
+    if intents & {"skip", "stop"} or _PLAIN_NO.match(text):
         values["consent"] = False  # "I'd rather not", "hard pass", "stop": not an agreement
         return
     count = _BUYER_COUNT.search(text)

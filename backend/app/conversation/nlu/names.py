@@ -177,7 +177,11 @@ def _introduced(scan: Scan) -> tuple[int, int, str] | None:
             candidate = words[-2:] if len(words) >= 2 and words[-2][:1].isupper() else words[-1:]
         while candidate and not all(plausible(w.strip(",.!"), soft=True) for w in candidate):
             candidate = candidate[1:]
-        if candidate and (candidate[0][:1].isupper() or len(words) <= 2):
+        # "hurricanes here" is weather; a lower-case name must not be a dictionary word.
+        lowercase_words = [w for w in candidate if w.islower()]
+        if any(is_known_word(w.strip(",.!").lower()) for w in lowercase_words):
+            continue
+        if candidate and (candidate[0][:1].isupper() or len(words) <= 3):
             phrase = " ".join(w.strip(",.!") for w in candidate)
             start = match.start() - len(" ".join(candidate))
             found.append((start, match.start(), phrase))

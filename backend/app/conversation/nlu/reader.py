@@ -86,7 +86,9 @@ def understand(
     correction_match = CORRECTION.search(scan.work)
     correction = correction_match is not None
     # "I meant 250" with nothing awaited corrects the bill when 250 is a plausible bill.
-    numbers_awaiting = awaiting if awaiting is not None or not correction else "monthly_bill"
+    numbers_awaiting = awaiting
+    if correction and awaiting not in ("zip_code", "credit_band", "phone"):
+        numbers_awaiting = "monthly_bill"
 
     extract_email(scan, awaiting, values, errors, where)
     extract_phone(scan, awaiting, values, errors, where, unsure)
@@ -112,9 +114,10 @@ def understand(
     )
     extract_homeowner(scan, awaiting, said_unsure, values, where)
     extract_property(scan, awaiting, values, where)
-    extract_roof(scan, awaiting, said_unsure, values, where)
-    extract_shade(scan, awaiting, said_unsure, values, where)
-    extract_timeline(scan, awaiting, said_unsure, values, where)
+    correction_at = correction_match.start() if correction_match is not None else None
+    extract_roof(scan, awaiting, said_unsure, values, where, correction_at)
+    extract_shade(scan, awaiting, said_unsure, values, where, correction_at)
+    extract_timeline(scan, awaiting, said_unsure, values, where, correction_at)
     extract_credit_words(scan, awaiting, values, where)
     extract_battery(scan, awaiting, intents, values, where)
     if awaiting == "consent":

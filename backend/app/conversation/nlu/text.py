@@ -125,7 +125,8 @@ class PhraseTable:
 
 
 _NEGATED_BEFORE = re.compile(
-    r"(?:\bnot|\bisn't|\bisnt|\baren't|\bnever|\bwithout|n't)\s+"
+    r"(?:\bnot|\bisn't|\bisnt|\baren't|\bnever|\bwithout|n't|\binstead\s+of|\brather\s+than"
+    r"|\bi\s+(?:said|typed|put|wrote)|\bno\s+longer)\s+"
     r"(?:(?:a|an|the|really|very|exactly|actually|quite|in|on)\s+)?$"
 )
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
