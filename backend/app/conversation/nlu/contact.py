@@ -15,8 +15,9 @@ from app.leads.fields import nanp_ok, normalize_email
 # Bounded local part: an unbounded one makes a long run without "@" quadratic to scan.
 _EMAIL_TOKEN = re.compile(r"[^\s<>,;()\[\]\"@]{0,64}@[^\s<>,;()\[\]\"]*")
 _EMAIL_SPOKEN = re.compile(
-    r"(?<![\w.%+\-])([a-z0-9._%+\-]{1,64})\s+(?:at|\[at\]|\(at\))\s+"
-    r"([a-z0-9\-]+(?:\s*(?:dot|\.)\s*[a-z0-9\-]+)+)\b"
+    r"(?<![\w.%+\-])([a-z0-9._%+\-]{1,64}(?:\s+dot\s+[a-z0-9_%+\-]{1,32}){0,3})\s+"
+    r"(?:at|\[at\]|\(at\))\s+"
+    r"([a-z0-9\-]+(?:\s*(?:dot|\(dot\)|\[dot\]|\.)\s*[a-z0-9\-]+)+)\b"
 )
 _EMAIL_SPOKEN_PARTIAL = re.compile(
     r"(?<![\w.%+\-])[a-z0-9._%+\-]{1,64}\s+at\s+(?:gmail|yahoo|hotmail|outlook|icloud|aol|me|mail)\b"
@@ -49,8 +50,8 @@ def extract_email(
     if "email" not in values and (awaiting == "email" or _EMAIL_WORD.search(scan.low)):
         spoken = _EMAIL_SPOKEN.search(scan.low)
         if spoken is not None:
-            domain = re.sub(r"\s*(?:dot|\.)\s*", ".", spoken.group(2))
-            local = scan.orig[spoken.start(1) : spoken.end(1)]
+            domain = re.sub(r"\s*(?:dot|\(dot\)|\[dot\]|\.)\s*", ".", spoken.group(2))
+            local = re.sub(r"\s+dot\s+", ".", scan.orig[spoken.start(1) : spoken.end(1)])
             email = normalize_email(f"{local}@{domain}")
             if email is not None:
                 values["email"] = email

@@ -28,12 +28,17 @@ _STRONG_INTRO = re.compile(
     r"|(?:you\s+can\s+)?call\s+me|i\s+go\s+by|ask\s+for)\s*:?\s*"
 )
 _WEAK_INTRO = re.compile(r"(?<![\w'])(?:i'?m|i\s+am|this\s+is|it'?s|its|it\s+is)\s+")
+# "hey its carlos, ...": a greeting, then "it's" and one word that is no dictionary word.
+_GREETING_ITS = re.compile(
+    r"^\W*(?:hi|hello|hey|hiya|yo|howdy)\W+(?:it'?s|its|it\s+is)\s+([^\W\d_]+)\s*(?:[,.!]|$)"
+)
 _HERE = re.compile(r"\s+here\b")
 _FIRST_INTRO = re.compile(
     r"(?<![\w'])(?:my\s+)?first(?:\s+name)?(?:'s|\s+is|\s*:)\s*|first\s+name\s+"
 )
 _LAST_INTRO = re.compile(
     r"(?<![\w'])(?:my\s+)?(?:last(?:\s+name)?|surname|family\s+name)(?:'s|\s+is|\s*:)\s*"
+    r"(?:actually\s+|really\s+)?(?:spelled\s+|spelt\s+|written\s+)?"
     r"|(?:last\s+name|surname)\s+"
 )
 _LAST_AFTER = re.compile(
@@ -160,8 +165,13 @@ def _introduced(scan: Scan) -> tuple[int, int, str] | None:
                 regex is _WEAK_INTRO
                 and match.group(0).strip().startswith("it")
                 and (negated_at is None or match.start() < negated_at)
+                and not (
+                    (greeting := _GREETING_ITS.match(scan.low)) is not None
+                    and not is_known_word(greeting.group(1))
+                )
             ):
-                continue  # "it's Maria" only introduces a name after "my name is not X"
+                # "it's Maria" introduces a name after "my name is not X", or "hey its carlos,"
+                continue
             if _NEGATED.match(scan.low[match.end() :]):
                 negated_at = match.start() if negated_at is None else min(negated_at, match.start())
                 continue
