@@ -26,7 +26,7 @@ KNOWN_GAPS = {
     "gives the unknown-ZIP hint; the dialogue owns the 'we don't serve it yet' answer",
     "own-019": "'ownn' is two edits from 'owned'/'owner' and 'own' is too short to repair into",
     "prop-032": "'kondo': spelling repair keeps the first letter, so c/k confusions are not fixed",
-    "roof-033": "documented choice: an unsure roof answer is 'other' (the installer checks on site)",
+    "roof-033": "documented choice: an unsure roof answer is 'other' (checked on site)",
     "time-009": "documented choice: 'a few weeks' is 1_3_months, not asap (reader.py docstring)",
     "corr-021": "'heavy - well, moderate really': a self-revision with no correction word",
     "corr-027": "'some in the afternoon': 'some' (moderate) is read before 'in the afternoon' "
