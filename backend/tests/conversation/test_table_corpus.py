@@ -17,9 +17,9 @@ from app.solar.tables import reference_data
 from tests.conversation import blind_corpus
 
 TABLE = Path(__file__).parent / "data" / "advisor_table_corpus.jsonl"
-# The blind corpus read 668/911 (73.3 %) before the issue-13 work and 891/911 after; a floor
+# The blind corpus read 668/911 (73.3 %) before the issue-13 work and 899/911 after; a floor
 # well above the old figure keeps it from sliding back unnoticed.
-BLIND_FLOOR = 880
+BLIND_FLOOR = 890
 
 KNOWN_GAPS = {
     "zip-043": "00901 is Puerto Rico: zip_is_known covers the 50 states and DC only, so the NLU "

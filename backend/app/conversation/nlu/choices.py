@@ -203,7 +203,8 @@ def extract_shade(
 
 _DURATION = re.compile(
     r"(?P<prefix>\b(?:in|within|next|over\s+the\s+next|in\s+the\s+next|within\s+the\s+next|the\s+next"
-    r"|in\s+about|in\s+around|in\s+like|less\s+than|under|after|by|about|around|maybe|probably)\s+)?"
+    r"|in\s+about|in\s+around|in\s+like|less\s+than|under|after|by|about|around|maybe|probably"
+    r"|more\s+than|longer\s+than|over|going\s+with|go\s+with|more\s+like|realistically)\s+)?"
     r"(?<![0-9.])\b(?P<q1>[0-9]+(?:\.[0-9]+)?|an?|one|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several|half\s+a)\s*"
     r"(?:(?:-|to|or)\s*(?P<q2>[0-9]+(?:\.[0-9]+)?)\s*)?"
     r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?)\b(?!\s+ago)"
@@ -211,7 +212,8 @@ _DURATION = re.compile(
 )
 _STRONG_DURATION_PREFIX = frozenset(
     {"in", "within", "next", "over the next", "in the next", "within the next", "the next",
-     "in about", "in around", "in like", "less than", "under", "after", "by"}
+     "in about", "in around", "in like", "less than", "under", "after", "by", "more than",
+     "longer than", "over", "going with", "go with", "more like", "realistically"}
 )  # fmt: skip
 _MONTHS_PER_UNIT = {"d": 1 / 30, "w": 12 / 52, "m": 1.0, "y": 12.0}
 
@@ -268,6 +270,8 @@ def extract_timeline(
         if match.group("q3") and match.group("q3") != "so":
             quantity = max(quantity, float(match.group("q3")))
         months = quantity * _MONTHS_PER_UNIT[match.group("unit")[0]]
+        if prefix in ("more than", "longer than", "over"):
+            months += 0.5  # "more than a year" is past a year
         if "few" in match.group("q1") and match.group("unit").startswith("w"):
             months = max(months, 1.0)  # "a few weeks" is not "right away"
         candidates.append((match.start(), _timeline_for_months(months)))

@@ -24,7 +24,8 @@ from app.conversation.nlu.text import Scan
 from app.leads.fields import MAX_NAME_LENGTH
 
 _STRONG_INTRO = re.compile(
-    r"(?<![\w'])(?:my\s+(?:full\s+)?name(?:'s|\s+is)|(?:the\s+)?name(?:'s|\s+is|\s*:)"
+    r"(?<![\w'])(?:my\s+(?:full\s+)?name(?:'s|\s+is)"
+    r"|(?<!last\s)(?<!first\s)(?<!family\s)(?:the\s+)?name(?:'s|\s+is|\s*:)"
     r"|(?:you\s+can\s+)?call\s+me|i\s+go\s+by|ask\s+for)\s*:?\s*"
 )
 _WEAK_INTRO = re.compile(r"(?<![\w'])(?:i'?m|i\s+am|this\s+is|it'?s|its|it\s+is)\s+")
@@ -213,6 +214,24 @@ def _fuller(scan: Scan, first: str, after: int) -> tuple[int, int, str] | None:
     return None
 
 
+_SEGMENT_NAME = re.compile(
+    r"(?:^|(?<=[,;:]))\s*([^\W\d_][\w'\-]*\s+[^\W\d_][\w'\-]*)\s*(?:btw|here)?\s*(?=[,;.!]|$)"
+)
+
+
+def _named_by_email(text: str, email: str) -> tuple[int, int, str] | None:
+    """ "hannah schmidt, hschmidt@gmx.com": two words set apart by commas whose surname (or
+    first name) is in the e-mail address are the homeowner's name."""
+    local = re.sub(r"[^a-z]", "", email.split("@")[0].lower())
+    for match in _SEGMENT_NAME.finditer(text):
+        words = match.group(1).split()
+        if not all(plausible(word, soft=True) for word in words):
+            continue
+        if any(len(word) >= 3 and word.lower() in local for word in words):
+            return match.start(1), match.end(1), match.group(1)
+    return None
+
+
 def extract_name(
     scan: Scan,
     awaiting: str | None,
@@ -257,7 +276,10 @@ def extract_name(
                 found = (start, phrase[1], phrase[0]) if phrase else None
         if found is None and awaiting in (None, "name", "email", "phone"):
             pair = _CAPITALISED_PAIR.search(text)
-            alone = pair is not None and not text[pair.end(1) :].strip(" .!,")
+            # "Jane Doe" as a whole opening message is not offered as a name.
+            alone = (
+                pair is not None and pair.start(1) == 0 and not text[pair.end(1) :].strip(" .!,")
+            )
             if pair and not alone and all(plausible(w, soft=True) for w in pair.group(1).split()):
                 found = (pair.start(1), pair.end(1), pair.group(1))
         if (
@@ -266,6 +288,8 @@ def extract_name(
             and re.fullmatch(rf"\s*[^\W\d_]{{{MAX_NAME_LENGTH + 1},}}\s*", text)
         ):
             errors["last_name" if awaiting == "last_name" else "first_name"] = HINT_NAME
+        if found is None and values.get("email"):
+            found = _named_by_email(text, values["email"])
         if found is not None:
             start, end, phrase = found
             if awaiting == "last_name" and len(phrase.split()) == 1:

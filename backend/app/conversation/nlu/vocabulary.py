@@ -189,7 +189,7 @@ HOMEOWNER_PHRASES: PhraseTable = (
             r"(?:house|home|place|property) is (?:mine|ours)",
             r"(?:it'?s|it is) mine",
             r"closed on (?:a|the|our|my) (?:house|home|place|condo|townhouse)",
-            r"inherited (?:a|the|our|my|\w+'s) (?:house|home|place)",
+            r"inherited (?:a |the |our |my )?(?:\w+'s )?(?:house|home|place)",
             r"(?:i|we)(?:'re| are|'m| am) (?:the |a )?(?:home ?)?owners?",
             r"home ?owners?",
             r"owner[\s-]*occupied",
@@ -614,7 +614,8 @@ BATTERY_WORD = (
 # --- yes / no -----------------------------------------------------------------------------------
 
 YES_PHRASES = (
-    r"yes|yeah|yea|yep|yup|ya|yah|yess+|sure|surely|ok|okay|okey|alright|all right|absolutely"
+    r"yes|yeah|yea|yep|yup|ya|yah|yess+|yessir|yes sir|sure|surely|ok|okay|okey|alright|all right"
+    r"|absolutely"
     r"|definitely|certainly|of course|correct|affirmative|agreed?|i consent|consent|go ahead"
     r"|sounds good|fine|please do|we do|i do|i am|we are|that's right|thats right|you bet"
     r"|totally|indeed|true|for sure|please contact me|you (?:can|may) contact me|feel free"
