@@ -7,9 +7,15 @@ extractors of the sibling modules in a fixed order (contact details first, so an
 are never read as a ZIP), each blanking the text it used.
 
 The package is a pure core: regular expressions compiled at import, small vocabularies
-(:mod:`app.conversation.nlu.vocabulary`) and a tiny number-words parser. No I/O, no clock, no
-models, so the same message always yields the same answer and a turn costs well under a
-millisecond.
+(:mod:`app.conversation.nlu.vocabulary`) and maintained libraries for what they do best:
+``phonenumbers`` (phone numbers), ``nameparser`` (names), ``text2num`` (cardinals in words),
+``rapidfuzz`` with the ``english-words`` word list (spelling repair, loaded once on first use).
+No network, no clock, no models, so the same message always yields the same answer; a turn
+costs well under a few milliseconds.
+
+Every stored value knows the words it came from (``Extraction.spans``, in the text as typed),
+and a message that offers two candidates without saying which ("85004 or 85008", two phone
+numbers) stores neither: the field is in ``Extraction.unsure`` for a clarifying question.
 
 Guiding rule: a wrong stored value is worse than asking again. Bare answers ("yes", "650",
 "tile") are read in the light of the field the advisor just asked for (``awaiting``); anything

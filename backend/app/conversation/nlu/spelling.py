@@ -43,6 +43,8 @@ def is_known_word(word: str) -> bool:
     """An English word, or an inflection of one ("shared", "owed"), or one of our own."""
     if word in vocab.SPELLING_TARGETS or word in vocab.KNOWN_WORDS:
         return True
+    if word.endswith("s") and word[:-1] in vocab.SPELLING_TARGETS:
+        return True  # "townhomes", "homeowners"
     dictionary = _dictionary()
     if word in dictionary:
         return True

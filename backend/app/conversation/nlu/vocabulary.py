@@ -185,7 +185,8 @@ HOMEOWNER_PHRASES: PhraseTable = (
             )
             + r"(?:co-?)?own(?:ed|s)?(?! up)"
             + _NOT_A_HOME,
-            _NOT_AFTER("business car pet dog shop store land") + r"owners?(?!'s)",
+            _NOT_AFTER("business car pet dog shop store land previous former prior old original")
+            + r"owners?(?!'s)",
             r"(?:house|home|place|property) is (?:mine|ours)",
             r"(?:it'?s|it is) mine",
             r"closed on (?:a|the|our|my) (?:house|home|place|condo|townhouse)",
