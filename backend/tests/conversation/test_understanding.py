@@ -184,3 +184,35 @@ def test_two_phones_without_a_preference_are_unsure() -> None:
     assert "phone" not in extraction.values
     assert "phone" not in extraction.errors
     assert extraction.unsure["phone"] == ["+16175550134", "+16175550143"]
+
+
+@pytest.mark.parametrize(
+    ("text", "awaiting", "field"),
+    [
+        ("I had a bad experience with a solar company", "credit_band", "credit_band"),
+        ("twenty twenty one", "monthly_bill", "monthly_bill"),
+        ("Paid 2020 for the roof repair", "monthly_bill", "monthly_bill"),
+        ("Sure thing", "name", "first_name"),
+        ("the previous owner put in a new roof", None, "homeowner"),
+        ("we want to own our power", None, "homeowner"),
+    ],
+)
+def test_a_part_of_the_message_about_something_else_is_not_stored(
+    text: str, awaiting: str | None, field: str
+) -> None:
+    assert field not in run(text, awaiting).values
+
+
+def test_a_zip_said_to_be_somewhere_else_is_asked_about_not_stored() -> None:
+    extraction = run("85004 is my work zip", "zip_code")
+    assert "zip_code" not in extraction.values
+    assert extraction.unsure == {"zip_code": ["85004"]}
+    assert (
+        clarifying_question("zip_code", ["85004"]) == "Just to check: is the ZIP of the home 85004?"
+    )
+
+
+def test_a_landlord_renting_out_is_an_owner_and_the_own_phone_wins() -> None:
+    assert run("we are renting it out to tenants", "homeowner").values["homeowner"] is True
+    extraction = run("my phone is 6025550142 and my wifes is 6025550143", "phone")
+    assert extraction.values["phone"] == "+16025550142"

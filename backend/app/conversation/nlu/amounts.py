@@ -96,6 +96,9 @@ _OTHER_PLACE = re.compile(
     r"\b(?:from|used\s+to|old|previous|former|work|office|job|parents?|mom'?s?|dad'?s?|sister|brother"
     r"|friend'?s?|moved\s+from|was\s+in|were\s+in)\b"
 )
+_NOT_HOME = re.compile(
+    r"\b(?:from|used\s+to|old|previous|former|work|office|job|moved\s+from|was\s+in|were\s+in)\b"
+)
 _HERE_PLACE = re.compile(
     r"\b(?:now|new|house|home|live|living|moved\s+to|actually|instead|correct|right\s+one)\b"
 )
@@ -232,8 +235,17 @@ def extract_zip(
         ):
             unknown.append(code)
             scan.mask(match.start(), match.end())
-    if not known and len({code for _, code in elsewhere}) == 1 and not correction:
-        known = elsewhere  # "we were in 30301" alone still says where
+    if not known and elsewhere and not correction:
+        codes = sorted({code for _, code in elsewhere})
+        somewhere_else = any(
+            _NOT_HOME.search(" ".join(clause_around(scan.work, position, position + 5)))
+            for position, _ in elsewhere
+        )
+        if len(codes) > 1 or somewhere_else:
+            # "85004 is my work zip", "we moved from 30301": a ZIP, maybe not the home's. Ask.
+            unsure["zip_code"] = codes
+            return
+        known = elsewhere  # "inherited my mom's house in 48226" still says where
     distinct = {code for _, code in known}
     if len(distinct) > 1 and not correction:
         # "85004 or 85008?": never guess; the advisor asks which one.

@@ -325,7 +325,11 @@ def extract_credit_words(
             best = candidate if best is None or candidate < best else best
     if best is None and awaiting == "credit_band":
         for hit in _CREDIT_TABLE.hits(text):
-            if not negated(text, hit.start):
+            # A bare answer ("pretty good", "not great, 540"), not a story that happens to say
+            # "bad" ("I had a bad experience with a solar company").
+            if not negated(text, hit.start) and (
+                hit.start <= 12 or len(text.split()) <= 5 or _CREDIT_KEYWORD.search(text)
+            ):
                 best = (0, hit.start, hit.value, hit.end)
                 break
     if best is not None:

@@ -124,12 +124,11 @@ def extract_phone(
         preferred = _PREFERRED.search(scan.low)
         wanted = (preferred.group(1) or preferred.group(2)) if preferred else None
         labelled = [candidate for candidate in candidates if wanted and candidate[3] == wanted]
-        if _MINE.search(scan.low):
-            labelled = [
-                c
-                for c in candidates
-                if not _SOMEONE_ELSE.search(scan.low[max(0, c[0] - 24) : c[0]])
-            ]
+        own = [
+            c for c in candidates if not _SOMEONE_ELSE.search(scan.low[max(0, c[0] - 24) : c[0]])
+        ]
+        if _MINE.search(scan.low) or (len(own) == 1 and not labelled):
+            labelled = own  # "mine is 602..., my wife's is 602...": the homeowner's own
         if len(labelled) == 1 or (labelled and not _MINE.search(scan.low)):
             chosen = labelled[0]
         elif _INSTEAD.search(scan.low):

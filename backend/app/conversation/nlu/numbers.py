@@ -105,8 +105,21 @@ def _parse_number_words(words: list[str]) -> list[tuple[int, int, int]]:
     return groups
 
 
+_SPOKEN_YEAR = re.compile(
+    r"^(?P<century>nineteen|twenty)[\s-]+(?P<rest>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    r"|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve"
+    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)$"
+)
+
+
 def _number_run_to_digits(match: re.Match[str]) -> str:
     run = match.group(0)
+    if (year := _SPOKEN_YEAR.match(run)) is not None:  # "twenty twenty one" is 2021
+        century = 19 if year["century"] == "nineteen" else 20
+        rest = year["rest"].replace("-", " ").split()
+        tail = _TEENS.get(rest[0]) or _TENS[rest[0]] + (_UNITS[rest[1]] if len(rest) > 1 else 0)
+        digits = str(century * 100 + tail)
+        return digits + " " * (len(run) - len(digits))
     if run == "one":  # "no one", "the one on the left": a pronoun far more often than a number
         return run
     tokens = list(_RUN_TOKEN.finditer(run))

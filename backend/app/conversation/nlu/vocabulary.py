@@ -207,6 +207,7 @@ HOMEOWNER_PHRASES: PhraseTable = (
             r"rent(?:s|ing|ed)? (?:(?:it|them|the \w+|a \w+|our \w+|my \w+|units?|rooms?) )?out",
             r"(?:i|we) have (?:a |some |two |2 )?tenants?",
             r"(?:our|my) (?:tenants?|renters?)",
+            r"(?:out )?to (?:tenants?|renters?)",
         ),
     ),
 )
@@ -721,6 +722,7 @@ NOT_NAMES = _words(
     whoa woah wow woww oh ooh ah aha haha hahaha hehe lol lmao rofl omg hmm hmmm hm umm um uh
     uhh er erm meh ugh yikes oops whoops yay hooray cool neat nice awesome great cheers thanks
     thx ty bye hiya howdy yo sup hey hi hello test testing asdf qwerty foo bar none null
+    thing things stuff deal problem way question
     nobody anonymous unknown idk dunno nah nope yeah yes yep yup ok okay k kk sure
     monday tuesday wednesday thursday friday saturday sunday
     january february march april june july august september october november december
