@@ -328,7 +328,9 @@ def extract_credit_words(
             # A bare answer ("pretty good", "not great, 540"), not a story that happens to say
             # "bad" ("I had a bad experience with a solar company").
             if not negated(text, hit.start) and (
-                hit.start <= 12 or len(text.split()) <= 5 or _CREDIT_KEYWORD.search(text)
+                len(text[: hit.start].split()) <= 2
+                or len(text.split()) <= 5
+                or _CREDIT_KEYWORD.search(text)
             ):
                 best = (0, hit.start, hit.value, hit.end)
                 break
