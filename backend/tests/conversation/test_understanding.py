@@ -216,3 +216,15 @@ def test_a_landlord_renting_out_is_an_owner_and_the_own_phone_wins() -> None:
     assert run("we are renting it out to tenants", "homeowner").values["homeowner"] is True
     extraction = run("my phone is 6025550142 and my wifes is 6025550143", "phone")
     assert extraction.values["phone"] == "+16025550142"
+
+
+@pytest.mark.parametrize(
+    ("text", "awaiting"),
+    [
+        ("whoa no, my bill is not 2021 dollars", "homeowner"),
+        ("no, my name is Maria", "battery_interest"),
+        ("nope, the roof is metal", "shade"),
+    ],
+)
+def test_a_no_about_another_field_does_not_answer_the_question(text: str, awaiting: str) -> None:
+    assert awaiting not in run(text, awaiting).values

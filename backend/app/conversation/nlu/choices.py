@@ -65,6 +65,31 @@ def _polarity(work: str) -> bool | None:
     return positive
 
 
+_TOPICS = {
+    "bill": r"bills?|dollars?|bucks|\$|electric(?:ity)?|kwh",
+    "zip": r"zip|zipcode|postal",
+    "roof": r"roof|shingles?",
+    "shade": r"shade|shady|trees?",
+    "credit": r"credit|score|fico",
+    "name": r"name",
+    "contact": r"e-?mail|phone|number|cell",
+    "battery": r"batter(?:y|ies)|backup|powerwall",
+}
+_TOPIC_RES = {topic: re.compile(rf"(?:{words})(?!\w)") for topic, words in _TOPICS.items()}
+_OWN_TOPIC = {"homeowner": None, "shade": "shade", "battery_interest": "battery"}
+
+
+def bare_polarity(work: str, awaiting: str) -> bool | None:
+    """A yes or no that answers the awaited question, not one about something else: in "whoa no,
+    my bill is not 2021 dollars" the "no" is about the bill, not the home."""
+    return None if about_something_else(work, awaiting) else _polarity(work)
+
+
+def about_something_else(work: str, awaiting: str) -> bool:
+    own = _OWN_TOPIC.get(awaiting)
+    return any(regex.search(work) for topic, regex in _TOPIC_RES.items() if topic != own)
+
+
 _ROOF_WORD_BEFORE = re.compile(
     r"\broof(?:ing|top)?(?:'s|\s+is|\s+are|\s+was)?(?:\s+(?:made\s+of|made\s+from|a|an|all|mostly"
     r"|just|basically|probably|i\s+think|covered\s+(?:in|with)|has|with))*\s*:?\s*$"
@@ -109,7 +134,7 @@ def extract_homeowner(
         values["homeowner"] = hit.value == "true"
         where["homeowner"] = (hit.start, hit.end)
     elif awaiting == "homeowner" and not unsure and not values:
-        answer = _polarity(scan.work)
+        answer = bare_polarity(scan.work, "homeowner")
         if answer is not None:
             values["homeowner"] = answer
 
@@ -193,11 +218,16 @@ def extract_shade(
     if unsure and awaiting == "shade":
         return
     hits = after_correction(list(_SHADE_TABLE.hits(scan.work)), correction_at)
-    hit = _choose(hits, scan.work, lambda _: awaiting == "shade")
+    other_topic = about_something_else(scan.work, "shade")
+
+    def weak_ok(hit: Hit) -> bool:  # "nope, the roof is metal" is about the roof
+        return awaiting == "shade" and not (hit.value == "none" and other_topic)
+
+    hit = _choose(hits, scan.work, weak_ok)
     if hit is not None:
         values["shade"] = hit.value
         where["shade"] = (hit.start, hit.end)
-    elif awaiting == "shade" and not values and _polarity(scan.work) is False:
+    elif awaiting == "shade" and not values and bare_polarity(scan.work, "shade") is False:
         values["shade"] = "none"  # "Does anything shade the roof?" - "no"
 
 
@@ -396,7 +426,7 @@ def extract_battery(
     if asked and (_OUTAGES.search(text) or _BATTERY_NICE.search(text)):
         values["battery_interest"] = True  # "we lost power for 3 days": that is why they want one
         return
-    if asked and not values and (answer := _polarity(text)) is not None:
+    if asked and not values and (answer := bare_polarity(text, "battery_interest")) is not None:
         values["battery_interest"] = answer
 
 
