@@ -228,3 +228,9 @@ def test_a_landlord_renting_out_is_an_owner_and_the_own_phone_wins() -> None:
 )
 def test_a_no_about_another_field_does_not_answer_the_question(text: str, awaiting: str) -> None:
     assert awaiting not in run(text, awaiting).values
+
+
+def test_a_declined_question_is_reported_as_declined() -> None:
+    assert run("I'd rather not say", "credit_band").declined == {"credit_band"}
+    assert run("skip", "battery_interest").declined == set()  # answered: None, "no preference"
+    assert run("around 700", "credit_band").declined == set()

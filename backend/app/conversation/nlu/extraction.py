@@ -87,6 +87,8 @@ class Extraction:
     ``text`` (the words the homeowner typed, before any spelling repair). ``unsure`` maps a field
     to the candidates the message offered when it did not settle on one ("85004 or 85008"): none
     of them is in ``values``; :func:`clarifying_question` words the short question to ask.
+    ``declined`` holds the awaited field when the homeowner would rather not answer it ("skip",
+    "I'd rather not say", "n/a"): which fields may be skipped is the dialogue's decision.
     """
 
     values: dict[str, Any] = field(default_factory=dict)
@@ -96,6 +98,7 @@ class Extraction:
     spans: dict[str, Span] = field(default_factory=dict)
     unsure: dict[str, list[Any]] = field(default_factory=dict)
     text: str = ""
+    declined: frozenset[str] = frozenset()
 
     def source(self, name: str) -> str | None:
         """The words a value was read from, as typed."""

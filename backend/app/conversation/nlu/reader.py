@@ -158,4 +158,7 @@ def understand(
         spans=spans,
         unsure={name: list(candidates) for name, candidates in unsure.items()},
         text=typed,
+        declined=frozenset(
+            {awaiting} if awaiting and "skip" in intents and awaiting not in values else ()
+        ),
     )
