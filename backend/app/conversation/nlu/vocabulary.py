@@ -56,6 +56,7 @@ PROPERTY_PHRASES: PhraseTable = (
             r"craftsman",
             r"cape cod",
             r"(?:split|tri|bi)[\s-]*level",
+            r"split[\s-]*(?:foyer|entry)",
             r"ranch(?! dressing)",
             r"(?:standalone|stand-alone|detached|free-?standing) (?:home|house)",
             r"[1-9] ?-?(?:bed(?:room)?s?|br|bd|bdr|bdrm)(?: [0-9.]+ ?(?:bath(?:room)?s?|ba))?"
@@ -198,7 +199,7 @@ HOMEOWNER_PHRASES: PhraseTable = (
             r"(?:it'?s|it is) ours",
             r"own(?:s|ed)? (?:the|our|my|this|a|an) (?:home|house|place|property|condo"
             r"|townhouse|townhome|unit|apartment)",
-            r"(?:we|i) bought (?:the|our|my|this|a|an|it)",
+            r"(?:we|i) (?:just |recently |finally )?bought (?:the|our|my|this|a|an|it)",
             r"(?:have|got|pay) a mortgage",
             r"mortgage",
             r"mortgaged",
