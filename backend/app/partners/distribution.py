@@ -119,25 +119,30 @@ async def usage_of(
 async def _count_sale(
     session: AsyncSession, partner: Partner, price_cents: int, now: datetime
 ) -> None:
+    """Add the sale to the partner's day, week and month counters (one statement)."""
     dialect = session.bind.dialect.name if session.bind else "postgresql"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for period, starts_on in period_starts(now, partner.timezone).items():
-        statement = insert(PartnerPeriodCount).values(
-            partner_id=partner.id,
-            period=period,
-            starts_on=starts_on,
-            sales=1,
-            spend_cents=price_cents,
+    statement = insert(PartnerPeriodCount).values(
+        [
+            {
+                "partner_id": partner.id,
+                "period": period,
+                "starts_on": starts_on,
+                "sales": 1,
+                "spend_cents": price_cents,
+            }
+            for period, starts_on in period_starts(now, partner.timezone).items()
+        ]
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["partner_id", "period", "starts_on"],
+            set_={
+                "sales": PartnerPeriodCount.sales + 1,
+                "spend_cents": PartnerPeriodCount.spend_cents + price_cents,
+            },
         )
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["partner_id", "period", "starts_on"],
-                set_={
-                    "sales": PartnerPeriodCount.sales + 1,
-                    "spend_cents": PartnerPeriodCount.spend_cents + price_cents,
-                },
-            )
-        )
+    )
 
 
 # --- the inputs -----------------------------------------------------------------------------
