@@ -528,7 +528,7 @@ def respond(state: AgentState, text: str, tools: AdvisorTools) -> AgentTurn:
                     "estimates and installers cover the 50 states and DC. If the home is in "
                     "one of them, send me its ZIP code."
                 )
-    skipped = bool(intents & {"skip", "unsure"})
+    skipped = bool(intents & {"skip", "unsure"} or awaiting in extraction.declined)
     if awaiting in OPTIONAL_SKIPS and state.slots.get(awaiting) is None:
         if skipped and awaiting not in state.slots:
             messages.append(OutgoingMessage("No problem, we'll skip that one."))
