@@ -79,6 +79,7 @@ _TOPIC_PATTERNS: Final[dict[Topic, str]] = {
         r"\bwhy\b[^?]{0,40}\bcredit\b|\bcredit\s+(?:check|pull|inquiry)\b"
         r"|\b(?:hurt|affect|impact|ding|lower)\s+my\s+credit\b|\bwhat\b[^?]{0,20}\bcredit\s+(?:score\s+)?for\b"
         r"|\bhard\s+(?:pull|inquiry|check)\b|\bdisqualif\w*\b"
+        r"|\b(?:run|pull|check)\s+my\s+credit\b"
     ),
     "tax_credit": (
         r"\btax\s+(?:credits?|incentives?|breaks?|rebates?|deductions?)\b|\b25d\b|\bitc\b"
@@ -88,7 +89,7 @@ _TOPIC_PATTERNS: Final[dict[Topic, str]] = {
     ),
     "battery": (r"\bbatter(?:y|ies)\b|\bpowerwall\b|\bbackup\s+power\b|\bpower\s+outages?\b"),
     "hoa": r"\bhoa\b|\bhomeowners?'?\s+association\b|\bassociation\s+rules?\b|\bcovenants?\b",
-    "condo": r"\bcondos?\b|\bcondominiums?\b|\bapartment\b",
+    "condo": r"\bcondos?\b|\bcondominiums?\b",
     "net_metering": (
         r"\bnet[\s-]*meter(?:ing)?\b|\bsell\w*\b[^?]{0,30}\bback\b|\bback\s+to\s+the\s+grid\b"
         r"|\bexport\w*\b|\bbuy[\s-]*back\b|\bextra\s+(?:power|energy|electricity)\b"
@@ -109,6 +110,7 @@ _TOPIC_PATTERNS["cost"] = (
 _TOPIC_PATTERNS["privacy"] = (
     r"\b(?:need|want)\s+my\s+(?:real\s+)?(?:name|phone|number|email|address)\b"
     r"|\bsell\s+my\s+(?:data|info|information|details)\b"
+    r"|\b(?:my\s+)?(?:data|info|information|details)\s+(?:be\s+|get\s+|is\s+)?(?:sold|shared)\b"
 )
 _TOPIC_PATTERNS["consent_optional"] = (
     r"\b(?:have|need)\s+to\s+(?:say\s+yes|agree|consent|give)\b|\bwithout\s+(?:the\s+)?"
@@ -138,6 +140,7 @@ _TOPIC_OF_AWAITED: Final[dict[str, Topic]] = {
 }
 _ABOUT_THE_QUESTION = re.compile(
     r"\bwhy\b|\bmatter\w*\b|\bneed\s+(?:one|it|that|this)\b|\bwhat\s+for\b|\bworth\s+it\b"
+    r"|\b(?:have|need)\s+to\s+answer\b|\brequired\b|\bmandatory\b"
 )
 
 
