@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
@@ -12,7 +12,14 @@ from pydantic import BaseModel, Field
 from app.admin.deps import AnalystAccess
 from app.core.cache import entry_order
 from app.core.db import SessionFactoryDep
-from app.core.errors import Forbidden, RateLimited, Unauthorized, ValidationFailed, responses
+from app.core.errors import (
+    AppError,
+    Forbidden,
+    RateLimited,
+    Unauthorized,
+    ValidationFailed,
+    responses,
+)
 from app.core.events import FeedClosed, LiveEvent, Overflowed
 from app.live import service
 from app.live.service import Viewer
@@ -67,10 +74,23 @@ def _sse(event: LiveEvent, viewer: Viewer) -> ServerSentEvent:
     return ServerSentEvent(id=event.id, event=event.type, data=service.view_for(event, viewer))
 
 
+def _json_errors(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
+    """Error answers of the stream route: JSON, not the route's text/event-stream."""
+    return {
+        status: {
+            "description": entry["description"],
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}
+            },
+        }
+        for status, entry in responses(*errors).items()
+    }
+
+
 @router.get(
     "",
     response_class=EventSourceResponse,
-    responses=responses(Unauthorized, ValidationFailed),
+    responses=_json_errors(Unauthorized, Forbidden, ValidationFailed),
 )
 async def stream_events(
     request: Request,
