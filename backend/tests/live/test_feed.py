@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import events
+from app.core.cache import build_store
 from app.core.db import utcnow
 from app.core.events import LiveFeed, publish_after_commit
 from app.core.jobs import JobContext
@@ -372,3 +373,27 @@ async def test_two_instances_on_one_redis_see_each_others_events(
         # One recent buffer for both: this instance can replay what the other published.
         replay = await app.state.live_feed.since(before.id)
         assert heard["id"] in [e.id for e in replay]
+
+
+# --- Redis down ------------------------------------------------------------------------------
+
+
+async def test_with_redis_down_the_feed_still_serves_this_instance() -> None:
+    # Nothing listens on this port: every Redis call fails at once.
+    store = build_store(f"redis://127.0.0.1:{free_port()}/0", timeout=0.2, retry_seconds=60)
+    feed = LiveFeed(store, buffer_size=10)
+    await feed.start()
+    try:
+        async with feed.listen() as next_event:
+            first = await feed.publish(events.LEAD_CREATED, {"n": 1}, utcnow())
+            feed.post(events.LEAD_SOLD, {"n": 2}, utcnow())
+            received = await asyncio.wait_for(next_event(), DEADLINE_SECONDS)
+            if received.id == first.id:  # the first may or may not arrive before "2"
+                received = await asyncio.wait_for(next_event(), DEADLINE_SECONDS)
+        assert received.type == "lead.sold" and received.data == {"n": 2}
+        assert store.degraded
+        # The in-process buffer still resumes.
+        assert [e.data for e in await feed.since(first.id)] == [{"n": 2}]
+    finally:
+        await feed.close()
+        await store.close()
