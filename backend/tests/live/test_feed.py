@@ -397,3 +397,26 @@ async def test_with_redis_down_the_feed_still_serves_this_instance() -> None:
     finally:
         await feed.close()
         await store.close()
+
+
+async def test_an_event_for_a_disabled_endpoint_is_held_and_told(
+    app: FastAPI, db_session: AsyncSession
+) -> None:
+    settings = app.state.settings.model_copy(update={"webhooks_allow_private": True})
+    partner = await make_partner(db_session)
+    now = utcnow()
+    made = await webhooks.create_endpoint(
+        db_session, partner.id, url="http://127.0.0.1:9/hooks", event_types=["lead.sold"],
+        description="off", settings=settings, now=now,
+    )  # fmt: skip
+    made.endpoint.status = "disabled"
+    await db_session.commit()
+    async with app.state.live_feed.listen() as next_event:
+        [message_id] = await enqueue(
+            db_session, partner_id=partner.id, event_type="lead.sold", event_key="held-live",
+            data={}, at=now,
+        )  # fmt: skip
+        await db_session.commit()
+        held = await asyncio.wait_for(next_event(), DEADLINE_SECONDS)
+    assert held.type == "webhook.delivery_held"
+    assert held.data["delivery_id"] == message_id and held.data["partner_id"] == str(partner.id)
