@@ -300,7 +300,6 @@ class _Seeder:
         self.progress = progress
         self.summary = Summary()
         self.partners: dict[uuid.UUID, str] = {}
-        self.lead_ids: list[uuid.UUID] = []
         # (when, order, what, args): things that happen later (returns, outcomes).
         self.later: list[tuple[datetime, int, str, tuple[Any, ...]]] = []
         self.order = itertools.count()
@@ -407,7 +406,6 @@ class _Seeder:
                     chat_row.lead_id, chat_row.status = made.lead.id, "completed"
                     chat_row.completed_at = at
             lead_id, qualified = made.lead.id, made.lead.status == "new"
-        self.lead_ids.append(lead_id)
         self.summary.leads += 1
         if not qualified:
             self.summary.unqualified += 1
@@ -493,6 +491,8 @@ async def seed(
     rng = random.Random(seed_value)  # noqa: S311 - demo data, not a secret
     seeder = _Seeder(database, settings, rng, progress)
     seeder.summary.days = days
+    async with database.transaction() as session:
+        first_event = await session.scalar(sa.select(sa.func.max(OutboxEvent.id))) or 0
     await seeder.partners_at(start)
     serial = itertools.count(1)
     for day in range(days + 1):
@@ -512,18 +512,21 @@ async def seed(
                 f"day {day}/{days}: {seeder.summary.leads} leads, {seeder.summary.sales} sales"
             )
     await seeder.due(end)
-    # The worker would offer the unsold ones again at today's prices: they stay as they
-    # were on their day.
-    keys = [str(lead_id) for lead_id in seeder.lead_ids]
+    # The worker takes up the outbox events the seed wrote: it would offer the unsold
+    # leads again at today's prices and fan every past sale out to the (disabled) demo
+    # webhooks. Those are history; only the last day's sales go to the webhooks (held:
+    # a few entries in the delivery log and the held count).
     async with database.transaction() as session:
-        for chunk in range(0, len(keys), 500):
-            await session.execute(
-                sa.update(OutboxEvent)
-                .where(
-                    OutboxEvent.topic == "lead.sellable",
-                    OutboxEvent.processed_at.is_(None),
-                    OutboxEvent.key.in_(keys[chunk : chunk + 500]),
-                )
-                .values(processed_at=end)
+        await session.execute(
+            sa.update(OutboxEvent)
+            .where(
+                OutboxEvent.id > first_event,
+                OutboxEvent.processed_at.is_(None),
+                ~sa.and_(
+                    OutboxEvent.topic == "lead.sold",
+                    OutboxEvent.created_at >= end - timedelta(days=1),
+                ),
             )
+            .values(processed_at=end)
+        )
     return seeder.summary
