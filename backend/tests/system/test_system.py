@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import outbox
 from app.core.db import utcnow
-from app.system.service import quantile
+from app.main import create_app
+from app.system.service import beat, quantile
 from app.webhooks.delivery import enqueue
 from app.webhooks.service import create_endpoint
 from tests.conftest import SERVICES
@@ -103,3 +104,17 @@ async def test_the_worker_queue_its_lag_and_held_deliveries(
     assert after["queue_depth"] == before["queue_depth"] + 1
     assert after["held_deliveries"] == before["held_deliveries"] + 1
     assert after["oldest_pending_seconds"] >= 600
+
+
+@pytest.mark.skipif(not SERVICES, reason="needs Redis (runs in the services pass)")
+async def test_every_instance_on_one_redis_is_counted(
+    app: FastAPI, client: TestClient, as_role
+) -> None:
+    headers = await as_role("manager")
+    other = create_app(app.state.settings, configure_logs=False)
+    async with other.router.lifespan_context(other):
+        await beat(other.state.store, other.state.instance_id)  # its first beat, for sure
+        together = (await client.get(URL, headers=headers)).json()["instances"]
+    # (Not "one more than before": an instance of an earlier test may still be within
+    # the 30 s window, or leave it meanwhile.)
+    assert together >= 2
