@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterable
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from app.admin.deps import AnalystAccess
 from app.core.cache import entry_order
-from app.core.db import SessionFactoryDep
+from app.core.db import SessionFactoryDep, utcnow
 from app.core.errors import (
     AppError,
     Forbidden,
@@ -27,6 +28,7 @@ from app.live.service import Viewer
 router = APIRouter(prefix="/events", tags=["admin_live"])
 
 RECONNECT_MS = 3000  # how soon a browser's EventSource reconnects after a drop
+RECHECK_SECONDS = 60.0  # how often an open stream checks its user is still signed in
 
 
 class Ticket(BaseModel):
@@ -43,7 +45,9 @@ async def create_ticket(request: Request, principal: AnalystAccess) -> Ticket:
     """A single-use ticket for opening the live feed (an `EventSource` cannot send the
     access token, and a token in a URL would end up in logs). Any staff role."""
     ttl = request.app.state.settings.live_ticket_seconds
-    ticket = await service.issue_ticket(request.app.state.store, principal.user, ttl_seconds=ttl)
+    ticket = await service.issue_ticket(
+        request.app.state.store, principal.user, principal.claims.session_id, ttl_seconds=ttl
+    )
     return Ticket(ticket=ticket, expires_in=ttl)
 
 
@@ -95,6 +99,7 @@ def _json_errors(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
 async def stream_events(
     request: Request,
     viewer: Annotated[Viewer, Depends(ticket_holder)],
+    session_factory: SessionFactoryDep,
     last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
     last_event_id: Annotated[
         str | None,
@@ -117,7 +122,14 @@ async def stream_events(
                     yield _sse(event, viewer)
                     sent = entry_order(event.id)
             while True:
-                event = await next_event()
+                try:
+                    event = await asyncio.wait_for(next_event(), RECHECK_SECONDS)
+                except TimeoutError:
+                    # A stream outlives access tokens: the sign-in must still stand.
+                    role = await service.current_role(viewer, session_factory, now=utcnow())
+                    if role != viewer.role:
+                        return  # signed out, disabled or a new role: it asks again
+                    continue
                 if sent is not None and (entry_order(event.id) or (0, 0)) <= sent:
                     continue  # already sent from the buffer
                 yield _sse(event, viewer)

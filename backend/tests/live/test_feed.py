@@ -13,14 +13,17 @@ from datetime import UTC, datetime
 
 import fastapi.routing
 import pytest
+import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.admin.models import RefreshToken
 from app.core import events
 from app.core.cache import build_store
 from app.core.db import utcnow
 from app.core.events import LiveFeed, publish_after_commit
 from app.core.jobs import JobContext
+from app.live import admin_router as live_router
 from app.live import service
 from app.main import create_app
 from app.partners import returns
@@ -443,3 +446,36 @@ async def test_an_event_for_a_disabled_endpoint_is_held_and_told(
         )
     held = received[-1]
     assert held.type == "webhook.delivery_held" and held.data["partner_id"] == str(partner.id)
+
+
+async def test_a_stream_ends_when_its_user_is_disabled(
+    client: TestClient,
+    db_session: AsyncSession,
+    base_url: str,
+    make_user,
+    tokens,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(live_router, "RECHECK_SECONDS", 0.2)
+    user = await make_user("manager")
+    async with live_stream(base_url, client, (await tokens(user)).headers) as stream:
+        user.is_active = False
+        await db_session.commit()
+        while (message := await stream.next()) is not None:
+            assert message.event is None  # keep-alives at most; then the end
+    assert stream.response.status_code == 200
+
+
+async def test_a_signed_out_session_gets_no_stream(
+    client: TestClient, db_session: AsyncSession, base_url: str, make_user, tokens
+) -> None:
+    issued = await tokens(await make_user("analyst"))
+    ticket = await ticket_for(client, issued.headers)
+    await db_session.execute(
+        sa.update(RefreshToken)
+        .where(RefreshToken.family_id == issued.session_id)
+        .values(revoked_at=utcnow())
+    )
+    await db_session.commit()
+    async with open_stream(base_url, {"ticket": ticket}) as stream:
+        assert stream.response.status_code == 401
