@@ -2,6 +2,7 @@ import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { Router, type BaseLocationHook, type BaseSearchHook } from 'wouter';
 
 import { AppShell } from './components/layout/AppShell';
+import { PageViews } from './lib/analytics/PageViews';
 import { AppRoutes } from './router';
 
 interface AppProps {
@@ -14,6 +15,7 @@ export function App({ queryClient, location }: AppProps) {
   return (
     <QueryClientProvider client={queryClient}>
       <Router {...location}>
+        <PageViews />
         <AppShell>
           <AppRoutes />
         </AppShell>

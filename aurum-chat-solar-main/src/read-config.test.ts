@@ -8,12 +8,18 @@ describe('readConfig', () => {
       apiUrl: 'http://localhost:8000',
       appName: 'Aurum Solar',
       environment: 'development',
+      privacyEmail: 'privacy@aurumsolar.example',
     });
   });
 
   it.each(['', '   '])('treats %j as unset', (blank) => {
     expect(
-      readConfig({ VITE_API_URL: blank, VITE_APP_NAME: blank, VITE_ENVIRONMENT: blank }),
+      readConfig({
+        VITE_API_URL: blank,
+        VITE_APP_NAME: blank,
+        VITE_ENVIRONMENT: blank,
+        VITE_PRIVACY_EMAIL: blank,
+      }),
     ).toEqual(DEFAULT_CONFIG);
   });
 
@@ -46,6 +52,15 @@ describe('readConfig', () => {
   it('rejects an unknown VITE_ENVIRONMENT', () => {
     expect(() => readConfig({ VITE_ENVIRONMENT: 'prod' })).toThrow(
       'VITE_ENVIRONMENT must be one of development, test, staging, production, got "prod".',
+    );
+  });
+
+  it('reads the privacy contact address and refuses one that is not an address', () => {
+    expect(readConfig({ VITE_PRIVACY_EMAIL: ' privacy@example.com ' }).privacyEmail).toBe(
+      'privacy@example.com',
+    );
+    expect(() => readConfig({ VITE_PRIVACY_EMAIL: 'privacy at example.com' })).toThrow(
+      /VITE_PRIVACY_EMAIL/,
     );
   });
 });

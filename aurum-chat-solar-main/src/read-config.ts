@@ -11,19 +11,26 @@ export interface AppConfig {
   readonly apiUrl: string;
   readonly appName: string;
   readonly environment: Environment;
+  /** Where homeowners write to see, correct or erase their data (the privacy page). */
+  readonly privacyEmail: string;
 }
 
 export interface RawEnv {
   readonly VITE_API_URL?: string | undefined;
   readonly VITE_APP_NAME?: string | undefined;
   readonly VITE_ENVIRONMENT?: string | undefined;
+  readonly VITE_PRIVACY_EMAIL?: string | undefined;
 }
 
 export const DEFAULT_CONFIG: AppConfig = {
   apiUrl: 'http://localhost:8000',
   appName: 'Aurum Solar',
   environment: 'development',
+  privacyEmail: 'privacy@aurumsolar.example',
 };
+
+/** One address, no spaces, something@domain.tld: enough to refuse a typo at build time. */
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** An unset, empty or blank variable means "use the default". */
 function valueOrDefault(value: string | undefined, fallback: string): string {
@@ -61,9 +68,17 @@ export function readConfig(env: RawEnv): AppConfig {
     );
   }
 
+  const privacyEmail = valueOrDefault(env.VITE_PRIVACY_EMAIL, DEFAULT_CONFIG.privacyEmail);
+  if (!EMAIL_SHAPE.test(privacyEmail)) {
+    throw new Error(
+      `VITE_PRIVACY_EMAIL must be an email address such as privacy@example.com, got "${privacyEmail}".`,
+    );
+  }
+
   return {
     apiUrl,
     appName: valueOrDefault(env.VITE_APP_NAME, DEFAULT_CONFIG.appName),
     environment,
+    privacyEmail,
   };
 }

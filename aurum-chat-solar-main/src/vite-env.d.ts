@@ -7,6 +7,8 @@ interface ImportMetaEnv {
   readonly VITE_APP_NAME?: string;
   /** development | test | staging | production; default "development". */
   readonly VITE_ENVIRONMENT?: string;
+  /** Contact address on the privacy page; default "privacy@aurumsolar.example". */
+  readonly VITE_PRIVACY_EMAIL?: string;
 }
 
 interface ImportMeta {

@@ -6,9 +6,13 @@ lead's creation to its sale, both recorded by the database rows) and counts what
 never happen: cap violations, a lead sold twice or to more buyers than its consent
 allows, a prepaid balance below zero, a balance that is not the sum of its ledger.
 
-    python -m benchmarks.distribution_bench [--leads 10000] [--concurrency 40]
+    python -m benchmarks.distribution_bench [--leads 10000] [--concurrency 40] [--rate 0]
         [--database-url postgresql://postgres@127.0.0.1:5432/aurum_bench_dist]
         [--redis-url redis://127.0.0.1:6379/13]
+
+`--rate N` posts N leads a second at a steady pace instead of as fast as the APIs take
+them: flat out, the lead-to-sale latency is mostly time spent queued behind earlier
+leads; at a rate the workers keep up with, it is the time one sale takes.
 
 The database is dropped and re-created (its name must contain "bench"); the Redis
 database is flushed. `make bench-distribution` runs it with the defaults.
@@ -198,6 +202,8 @@ async def run(args: argparse.Namespace) -> int:
             local = random.Random(hash(base))
             while not queue.empty():
                 n = queue.get_nowait()
+                if args.rate > 0:  # the n-th lead's moment on a steady schedule
+                    await asyncio.sleep(max(0.0, began + n / args.rate - time.perf_counter()))
                 response = await http.post(
                     f"{base}/api/v1/leads",
                     json=form(n, local, choices),
@@ -302,8 +308,9 @@ async def report(
     for row in leads:
         statuses[row["status"]] += 1
     print(
-        f"\ndistribution benchmark: {args.leads} leads posted to 2 API instances, sold by 2 "
-        "workers to 20 partners, PostgreSQL + Redis"
+        f"\ndistribution benchmark: {args.leads} leads posted to 2 API instances"
+        + (f" at {args.rate:g}/s" if args.rate > 0 else " flat out")
+        + ", sold by 2 workers to 20 partners, PostgreSQL + Redis"
     )
     print(
         f"  posted             {len(leads)} leads in {posted:.1f} s "
@@ -336,6 +343,7 @@ def main() -> None:
     )
     parser.add_argument("--leads", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=40)
+    parser.add_argument("--rate", type=float, default=0.0, help="leads/s to post (0: flat out)")
     parser.add_argument("--poll-seconds", type=float, default=0.5)
     parser.add_argument(
         "--database-url",

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { ADMIN_URL, API_URL, PUBLIC_URL, launchBrowser, openPage } from "./browser.mjs";
+import { recordEvents } from "./events.mjs";
 
 let browser;
 before(async () => {
@@ -42,6 +43,7 @@ for (const { name, baseUrl, ready, notFound } of [
 
     test("renders its shell without console errors", async () => {
       const { context, page, problems } = await openPage(browser);
+      await recordEvents(page);
       await page.goto(baseUrl, { waitUntil: "networkidle" });
       await page.getByRole("banner").first().waitFor();
       await page.getByRole("main").waitFor();
@@ -53,12 +55,33 @@ for (const { name, baseUrl, ready, notFound } of [
 
     test("shows its 404 page for an unknown route after a reload", async () => {
       const { context, page, problems } = await openPage(browser);
+      await recordEvents(page);
       const response = await page.goto(`${baseUrl}/no/such/page`, { waitUntil: "networkidle" });
       assert.equal(response.status(), 200, "SPA fallback serves index.html");
       await notFound(page);
       assert.deepEqual(problems, []);
       await context.close();
     });
+  });
+}
+
+// The legal pages are client routes: a first visit or a reload of their address gets the
+// app shell from the server (nginx and `aurum serve` both fall back to index.html).
+for (const [path, heading] of [
+  ["/privacy", "Privacy policy"],
+  ["/terms", "Terms of use"],
+]) {
+  test(`public site serves ${path} on a direct visit, linked from the footer`, async () => {
+    const { context, page, problems } = await openPage(browser);
+    await recordEvents(page);
+    const response = await page.goto(`${PUBLIC_URL}${path}`, { waitUntil: "networkidle" });
+    assert.equal(response.status(), 200);
+    await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+    const footer = page.getByRole("contentinfo");
+    await footer.getByRole("link", { name: "Privacy policy" }).waitFor();
+    await footer.getByRole("link", { name: "Terms of use" }).waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
   });
 }
 

@@ -7,6 +7,7 @@ import type { components } from './schema';
 type Schemas = components['schemas'];
 
 export type Estimate = Schemas['Estimate'];
+export type EstimateInput = Schemas['EstimateInput'];
 export type Assumptions = Schemas['Assumptions'];
 export type ConversationState = Schemas['ConversationState'];
 export type ConversationCreate = Schemas['ConversationCreate'];

@@ -31,6 +31,7 @@ afterEach(() => {
   // The chat keeps its id and token here; every test starts as a first visit. (Tests in
   // the node environment have no storage.)
   if ('localStorage' in globalThis) localStorage.clear();
+  if ('sessionStorage' in globalThis) sessionStorage.clear();
   if (unexpectedRequests.length > 0) {
     throw new Error(`The test called fetch without stubbing it: ${unexpectedRequests.join(', ')}`);
   }

@@ -4,8 +4,9 @@ A chat that ends without a lead (consent declined, the homeowner stopped, a rent
 chat abandoned for 30 days, and every chat of a person who asks for erasure keep no
 contact details: they leave the slots, and the messages keep the conversation with the
 details replaced by ``[removed]`` (the values the slots held, and anything shaped like
-an email address, a phone number or a street address). Qualification answers (ZIP,
-bill, roof...) stay: they are no one's contact details and the funnel needs them.
+an email address, a phone number or a street address), and the chat forgets the IP
+address and browser it came from. Qualification answers (ZIP, bill, roof...) and the
+campaign it came from stay: they are no one's contact details and the funnel needs them.
 """
 
 from __future__ import annotations
@@ -73,5 +74,6 @@ async def purge_contact(
     )
     changed = redact_messages([*stored, *pending], known)
     conversation.slots = without_contact(conversation.slots or {})
+    conversation.ip = conversation.user_agent = None  # they identify a person too
     conversation.contact_purged_at = at
     return changed

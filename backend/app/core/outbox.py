@@ -68,6 +68,9 @@ def publish(
     delay: timedelta = timedelta(0),
 ) -> OutboxEvent:
     """Add an event to the caller's transaction (it is flushed with the rest)."""
+    if len(topic) > 64 or (key is not None and len(str(key)) > 64):
+        # SQLite would store it; PostgreSQL refuses it mid-transaction. Fail the same on both.
+        raise ValueError(f"outbox topic and key are at most 64 characters: {topic!r}, {key!r}")
     at = now or utcnow()
     event = OutboxEvent(
         topic=topic,

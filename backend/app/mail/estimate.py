@@ -30,7 +30,7 @@ def request_estimate_mail(session: AsyncSession, conversation: Conversation, ema
     publish(
         session,
         ESTIMATE_MAIL,
-        key=f"{conversation.id}:{uuid.uuid5(uuid.NAMESPACE_URL, email)}",
+        key=conversation.id,  # the consumer reads the address the chat holds when it sends
         payload={"conversation_id": str(conversation.id)},
     )
 

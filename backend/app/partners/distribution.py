@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.analytics import rollups as analytics
+from app.core import events as live
 from app.core import outbox
 from app.core.config import Settings
 from app.leads.lifecycle import change_status, is_sellable
@@ -120,25 +121,30 @@ async def usage_of(
 async def _count_sale(
     session: AsyncSession, partner: Partner, price_cents: int, now: datetime
 ) -> None:
+    """Add the sale to the partner's day, week and month counters (one statement)."""
     dialect = session.bind.dialect.name if session.bind else "postgresql"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for period, starts_on in period_starts(now, partner.timezone).items():
-        statement = insert(PartnerPeriodCount).values(
-            partner_id=partner.id,
-            period=period,
-            starts_on=starts_on,
-            sales=1,
-            spend_cents=price_cents,
+    statement = insert(PartnerPeriodCount).values(
+        [
+            {
+                "partner_id": partner.id,
+                "period": period,
+                "starts_on": starts_on,
+                "sales": 1,
+                "spend_cents": price_cents,
+            }
+            for period, starts_on in period_starts(now, partner.timezone).items()
+        ]
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["partner_id", "period", "starts_on"],
+            set_={
+                "sales": PartnerPeriodCount.sales + 1,
+                "spend_cents": PartnerPeriodCount.spend_cents + price_cents,
+            },
         )
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["partner_id", "period", "starts_on"],
-                set_={
-                    "sales": PartnerPeriodCount.sales + 1,
-                    "spend_cents": PartnerPeriodCount.spend_cents + price_cents,
-                },
-            )
-        )
+    )
 
 
 # --- the inputs -----------------------------------------------------------------------------
@@ -412,6 +418,22 @@ async def offer_lead(
             now=now,
         )
         _notices(session, partner, usage[partner.id], award.price_cents, now)
+        live.publish_after_commit(
+            session,
+            live.LEAD_SOLD,
+            {
+                "lead_id": lead.id,
+                "sale_id": sale.id,
+                "partner_id": partner.id,
+                "partner_name": partner.name,
+                "price_cents": sale.price_cents,
+                "exclusive": sale.exclusive,
+                "buyers": sale.buyers,
+                "tier": lead.tier,
+                "state": lead.state,
+            },
+            at=now,
+        )
         sale_ids.append(sale.id)
         sales.append(sale)
     await analytics.lead_sold(session, lead, sales, opened=opened)
@@ -446,6 +468,17 @@ def _notices(
                 payload={"partner_id": str(partner.id), "period": period, "cap": cap},
                 now=now,
             )
+            live.publish_after_commit(
+                session,
+                live.PARTNER_CAP_REACHED,
+                {
+                    "partner_id": partner.id,
+                    "partner_name": partner.name,
+                    "period": period,
+                    "cap": cap,
+                },
+                at=now,
+            )
     low = partner.low_balance_cents
     if low and partner.balance_cents < low <= partner.balance_cents + price:
         outbox.publish(
@@ -454,4 +487,15 @@ def _notices(
             key=partner.id,
             payload={"partner_id": str(partner.id), "balance_cents": partner.balance_cents},
             now=now,
+        )
+        live.publish_after_commit(
+            session,
+            live.PARTNER_BALANCE_LOW,
+            {
+                "partner_id": partner.id,
+                "partner_name": partner.name,
+                "balance_cents": partner.balance_cents,
+                "low_balance_cents": low,
+            },
+            at=now,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -333,7 +334,8 @@ VALUE_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     ("<b>Jane</b> Doe", "name", {"first_name": "Jane", "last_name": "Doe"}),
     ("sure, it's Jane Doe", "name", {"first_name": "Jane", "last_name": "Doe"}),
     ("José García", "name", {"first_name": "José", "last_name": "García"}),
-    ("John Smith Jr", "name", {"first_name": "John", "last_name": "Smith Jr."}),
+    # The suffix is not part of the family name (nameparser keeps it apart).
+    ("John Smith Jr", "name", {"first_name": "John", "last_name": "Smith"}),
     ("Doe", "last_name", {"last_name": "Doe"}),
     ("It's Dr. Smith", "name", {"last_name": "Smith"}),
     ("I'm Dr. Jane Smith", None, {"first_name": "Jane", "last_name": "Smith"}),
@@ -939,8 +941,12 @@ def test_phone_formats_normalise_to_one_e164(
     text = template.format(a=area, e=exchange, l=line)
     expected = f"+1{area}{exchange}{line}"
     assert normalize_phone(text) == expected
-    assert run(text, "phone").values["phone"] == expected
-    assert run(f"you can reach me at {text} anytime").values.get("phone") == expected
+    # The advisor reads numbers with libphonenumber, which also knows which area codes are in
+    # service: a well-formed number in an unassigned area code is a typo, never stored.
+    in_service = phonenumbers.is_valid_number(phonenumbers.parse(expected))
+    want = expected if in_service else None
+    assert run(text, "phone").values.get("phone") == want
+    assert run(f"you can reach me at {text} anytime").values.get("phone") == want
 
 
 @given(

@@ -48,6 +48,7 @@ async def test_declining_consent_removes_contact_details_in_the_same_turn(
 
     conversation, messages = await stored(db_session, chat.id)
     assert conversation.contact_purged_at is not None
+    assert (conversation.ip, conversation.user_agent) == (None, None)
     assert conversation.slots["zip_code"] == "85004"  # qualification answers stay
     text = "\n".join(m.content + repr(m.meta) for m in messages)
     for value in ("jane.doe@example.com", "(602) 555-0142", "Doe"):
@@ -71,6 +72,7 @@ async def test_a_finished_lead_chat_keeps_its_details(
         await chat.say(line)
     conversation, _ = await stored(db_session, chat.id)
     assert conversation.lead_id is not None and conversation.contact_purged_at is None
+    assert conversation.ip  # kept with the lead's consent record, as evidence
     assert conversation.slots["email"] == "jane.doe@example.com"
 
 
@@ -93,6 +95,7 @@ async def test_chats_abandoned_for_30_days_lose_contact_details(
 
     conversation, messages = await stored(db_session, abandoned.id)
     assert conversation.contact_purged_at is not None and conversation.token_hash is None
+    assert (conversation.ip, conversation.user_agent) == (None, None)
     assert "email" not in conversation.slots and "last_name" not in conversation.slots
     assert all("jane.doe@example.com" not in m.content for m in messages)
     kept, _ = await stored(db_session, recent.id)

@@ -42,7 +42,7 @@ pytestmark = pytest.mark.skipif(
 
 BACKEND = Path(__file__).resolve().parents[2]
 ADMIN_EMAIL = "two-instances@example.com"
-ADMIN_PASSWORD = "two-instances-password-42"
+ADMIN_PASSWORD = "quartz-lantern-meadow-42"
 ADMIN_ORIGIN = "http://localhost:3002"
 PUBLIC_LIMIT = 20
 

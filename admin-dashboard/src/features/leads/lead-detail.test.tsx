@@ -98,7 +98,8 @@ describe("lead detail", () => {
       [PATCH]: async (request) => {
         const patch = (await request.json()) as Partial<LeadDetail>;
         patches.push(patch);
-        current = { ...current, ...patch };
+        // As the API answers: an unqualified lead may only go back to new by hand.
+        current = { ...current, ...patch, allowed_statuses: ["new"] };
         return jsonResponse(current);
       },
       "GET /api/v1/admin/leads": () => jsonResponse({ items: [leadSummary({ status: current.status })], next_cursor: null }),
@@ -122,6 +123,24 @@ describe("lead detail", () => {
     expect(patch?.headers.get("Authorization")).toBe("Bearer access-manager");
     expect(within(screen.getByRole("main")).getAllByText("Unqualified").length).toBeGreaterThan(0);
     expect(queryClient.getQueryState(["admin", "leads", "list", {}])?.isInvalidated).toBe(true);
+  });
+
+  it("still says the change was saved when the new status has no way back by hand", async () => {
+    let current: LeadDetail = lead;
+    stubApi({
+      [DETAIL]: () => jsonResponse(current),
+      [PATCH]: async (request) => {
+        current = { ...current, ...((await request.json()) as Partial<LeadDetail>), allowed_statuses: [] };
+        return jsonResponse(current);
+      },
+      "GET /api/v1/admin/leads": () => jsonResponse({ items: [], next_cursor: null }),
+    });
+    const { user } = renderRoute(`/leads/${lead.id}`, { as: "manager" });
+    const manage = await screen.findByRole("region", { name: "Manage" });
+    await user.selectOptions(within(manage).getByLabelText("Status"), "unqualified");
+    await user.click(within(manage).getByRole("button", { name: "Change status" }));
+    expect(await within(manage).findByText("Status changed to Unqualified.")).toBeInTheDocument();
+    expect(within(manage).getByText(/It changes by itself from here/)).toBeInTheDocument();
   });
 
   it("saves notes with a clear saving state", async () => {

@@ -6,6 +6,16 @@ import type { Estimate } from '../../api/types';
 import { PHOENIX_ESTIMATE } from '../../test/fixtures';
 import { EstimateCard } from './EstimateCard';
 
+/** The warnings above the figures, each as its text. */
+function warnings(): string[] {
+  const list = screen.queryByRole('list', { name: 'Before you rely on these figures' });
+  return list
+    ? within(list)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent)
+    : [];
+}
+
 function figure(label: string): HTMLElement {
   const term = screen.getByText(label, { selector: 'dt' });
   const definition = term.nextElementSibling;
@@ -28,7 +38,12 @@ describe('EstimateCard', () => {
     expect(figure('CO₂ avoided')).toHaveTextContent('11.1 tonnes');
     expect(figure('Installed cost')).toHaveTextContent('$15,803');
     expect(figure('Your cost')).toHaveTextContent('$15,803');
-    expect(screen.queryByRole('note')).not.toBeInTheDocument();
+    // Arizona credits exports below retail; the rest of this estimate needs no warning.
+    expect(warnings()).toEqual([
+      expect.stringMatching(
+        /^Power sent to the grid earns less than you pay\. .*about \$0\.056 per kWh, while you pay \$0\.14/,
+      ),
+    ]);
     expect(screen.getByText('Incentives (none found for this home)')).toBeInTheDocument();
   });
 
@@ -75,6 +90,15 @@ describe('EstimateCard', () => {
 
     expect(details).toHaveAttribute('open');
     expect(screen.getByText(/Heavy shade cuts output by about a quarter/)).toBeVisible();
+    // The technical figures wait behind a second disclosure.
+    const technical = screen.getByRole('button', { name: 'Technical assumptions' });
+    expect(technical).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByText('Roof angle and direction')).not.toBeInTheDocument();
+    await userEvent.click(technical);
+    expect(technical).toHaveAttribute('aria-expanded', 'true');
+    const region = document.getElementById(technical.getAttribute('aria-controls') ?? '');
+    expect(region).toBeVisible();
+    expect(region).toHaveTextContent('Roof angle and direction');
     expect(figure('Electricity price')).toHaveTextContent(
       "$0.14 per kWh · your state's figureSource: EIA 2023 average residential revenue per kWh",
     );
@@ -134,8 +158,8 @@ describe('EstimateCard', () => {
     );
 
     expect(screen.getByRole('heading', { level: 2, name: 'Your solar estimate' })).toBeVisible();
-    expect(screen.getByRole('note')).toHaveTextContent(
-      'At these prices the system does not pay for itself within 25 years.',
+    expect(warnings()[0]).toBe(
+      'It does not pay for itself. At these prices the system does not pay for itself within 25 years.',
     );
     expect(figure('Pays for itself in')).toHaveTextContent('Not within 25 years');
     expect(figure('Cost after incentives')).toHaveTextContent('$14,803$15,803 before');
@@ -153,7 +177,7 @@ describe('EstimateCard', () => {
       />,
     );
 
-    expect(screen.getByRole('note')).toHaveTextContent(note);
+    expect(warnings()[0]).toBe(`A bill too small for solar. ${note}`);
     expect(figure('System size')).toHaveTextContent('21 panels, the smallest practical');
   });
 

@@ -1,8 +1,9 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 
 import type { Estimate } from '../../api/types';
 import { formatNumber, formatPercent, formatUsd } from '../../lib/format';
-import { assumptionRows } from './assumption-rows';
+import { assumptionRows, PLAIN_ASSUMPTIONS, type AssumptionRow } from './assumption-rows';
+import { estimateWarnings } from './estimate-warnings';
 import { MonthlyBills } from './MonthlyBills';
 import { MonthlyProductionChart } from './MonthlyProductionChart';
 
@@ -44,6 +45,23 @@ function CostLine({
   );
 }
 
+function AssumptionList({ rows, id }: { rows: AssumptionRow[]; id?: string }) {
+  return (
+    <dl id={id} className="mt-3 space-y-2">
+      {rows.map((row) => (
+        <div key={row.key}>
+          <dt className="font-medium text-ink">{row.label}</dt>
+          <dd className="text-ink-muted">
+            {row.value}
+            {row.basis && <span className="font-medium text-ink"> · {row.basis}</span>}
+            {row.source && <span className="block text-xs">Source: {row.source}</span>}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 /** A solar estimate: size, production by month, cost, savings, payback, the bill month by
  * month, CO₂, and how it was worked out (every assumption with its source). */
 export function EstimateCard({
@@ -57,13 +75,10 @@ export function EstimateCard({
   const { location, assumptions } = estimate;
   const years = assumptions.analysis_years;
   const smallest = estimate.sizing === 'minimum_practical_size';
-  // The caveat that changes the answer goes above the figures, not only in the details.
-  const verdict =
-    smallest || estimate.payback_years === null
-      ? (estimate.notes.find(
-          (note) => note.includes('smallest practical') || note.includes('pay for itself'),
-        ) ?? null)
-      : null;
+  // The caveats that change the answer go above the figures, not only in the details.
+  const warnings = estimateWarnings(estimate);
+  const rows = assumptionRows(estimate);
+  const [showTechnical, setShowTechnical] = useState(false);
 
   return (
     <article
@@ -76,10 +91,17 @@ export function EstimateCard({
       <p className="text-sm text-ink-muted">
         {location.city}, {location.state} {location.zip_code}
       </p>
-      {verdict && (
-        <p role="note" className="mt-3 rounded-xl bg-amber-50 p-3 text-sm text-ink">
-          {verdict}
-        </p>
+      {warnings.length > 0 && (
+        <ul
+          aria-label="Before you rely on these figures"
+          className="mt-3 space-y-2 rounded-xl bg-amber-50 p-3 text-sm text-ink"
+        >
+          {warnings.map((warning) => (
+            <li key={warning.kind} data-warning={warning.kind}>
+              <strong className="font-semibold">{warning.title}.</strong> {warning.text}
+            </li>
+          ))}
+        </ul>
       )}
 
       <dl className="mt-4 grid grid-cols-2 gap-2 sm:gap-3">
@@ -183,18 +205,23 @@ export function EstimateCard({
             </ul>
           </>
         )}
-        <dl className="mt-3 space-y-2">
-          {assumptionRows(estimate).map((row) => (
-            <div key={row.label}>
-              <dt className="font-medium text-ink">{row.label}</dt>
-              <dd className="text-ink-muted">
-                {row.value}
-                {row.basis && <span className="font-medium text-ink"> · {row.basis}</span>}
-                {row.source && <span className="block text-xs">Source: {row.source}</span>}
-              </dd>
-            </div>
-          ))}
-        </dl>
+        <AssumptionList rows={rows.filter((row) => PLAIN_ASSUMPTIONS.has(row.key))} />
+        <button
+          type="button"
+          aria-expanded={showTechnical}
+          aria-controls={`${id}-technical`}
+          onClick={() => {
+            setShowTechnical((shown) => !shown);
+          }}
+          className="mt-3 min-h-11 rounded font-semibold text-aurum-800 underline underline-offset-4"
+        >
+          Technical assumptions
+        </button>
+        <div id={`${id}-technical`} hidden={!showTechnical}>
+          {showTechnical && (
+            <AssumptionList rows={rows.filter((row) => !PLAIN_ASSUMPTIONS.has(row.key))} />
+          )}
+        </div>
         <p className="mt-3 text-xs text-ink-muted">Model: {estimate.engine_version}</p>
       </details>
     </article>

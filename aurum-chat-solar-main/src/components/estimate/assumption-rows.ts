@@ -6,6 +6,8 @@ type Sourced = Assumptions['cost_per_watt'];
 type Basis = Sourced['basis'];
 
 export interface AssumptionRow {
+  /** The assumption's field name in the estimate. */
+  key: string;
   label: string;
   value: string;
   /** Where the figure comes from, when the estimate says. */
@@ -43,7 +45,7 @@ function humanize(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function sourced(label: string, value: string, figure: Sourced): AssumptionRow {
+function sourced(label: string, value: string, figure: Sourced): Omit<AssumptionRow, 'key'> {
   return { label, value, source: figure.source, basis: BASIS_WORDS[figure.basis] };
 }
 
@@ -60,7 +62,7 @@ function isSourced(value: unknown): value is Sourced {
 
 /** Each known assumption: its label and how to show it. Unknown ones are listed after. */
 const KNOWN: Partial<
-  Record<keyof Assumptions, (a: Assumptions, e: Estimate) => AssumptionRow | null>
+  Record<keyof Assumptions, (a: Assumptions, e: Estimate) => Omit<AssumptionRow, 'key'> | null>
 > = {
   electricity_rate: (a) =>
     sourced(
@@ -231,17 +233,29 @@ function plainValue(value: unknown): string {
 export function assumptionRows(estimate: Estimate): AssumptionRow[] {
   const { assumptions } = estimate;
   const rows: AssumptionRow[] = [];
-  for (const describe of Object.values(KNOWN)) {
+  for (const [key, describe] of Object.entries(KNOWN)) {
     const row = describe(assumptions, estimate);
-    if (row) rows.push(row);
+    if (row) rows.push({ key, ...row });
   }
   for (const [key, value] of Object.entries(assumptions)) {
     if (key in KNOWN || FOLDED_INTO_OTHERS.has(key)) continue;
     rows.push(
       isSourced(value)
-        ? sourced(humanize(key), `${formatNumber(value.value, 3)} ${value.unit}`, value)
-        : { label: humanize(key), value: plainValue(value) },
+        ? { key, ...sourced(humanize(key), `${formatNumber(value.value, 3)} ${value.unit}`, value) }
+        : { key, label: humanize(key), value: plainValue(value) },
     );
   }
   return rows;
 }
+
+/** The assumptions a homeowner weighs first; the rest sit behind a second disclosure. */
+export const PLAIN_ASSUMPTIONS: ReadonlySet<string> = new Set([
+  'electricity_rate',
+  'fixed_charge',
+  'consumption_source',
+  'compensation',
+  'self_consumption_share',
+  'cost_per_watt',
+  'shade',
+  'solar_resource',
+]);

@@ -17,7 +17,10 @@ function useFocusOnNavigation<Element extends HTMLElement>() {
   useEffect(() => {
     if (previousLocation.current === location) return;
     previousLocation.current = location;
-    target.current?.focus();
+    // A page that already put focus on something of its own (a thank-you heading) keeps it.
+    const main = target.current;
+    if (main && main !== document.activeElement && main.contains(document.activeElement)) return;
+    main?.focus();
   }, [location]);
 
   return target;

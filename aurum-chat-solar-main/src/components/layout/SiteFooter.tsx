@@ -1,5 +1,7 @@
+import { Link } from 'wouter';
+
 import { config } from '../../config';
-import { pageContainer } from '../ui/styles';
+import { pageContainer, textLink } from '../ui/styles';
 
 export function SiteFooter() {
   return (
@@ -9,6 +11,25 @@ export function SiteFooter() {
           Estimates are a guide, not a quote: an installer confirms the price after surveying your
           home.
         </p>
+        <nav aria-label="Legal">
+          <ul className="flex flex-wrap gap-x-6 gap-y-2">
+            <li>
+              <Link href="/privacy" className={textLink}>
+                Privacy policy
+              </Link>
+            </li>
+            <li>
+              <Link href="/terms" className={textLink}>
+                Terms of use
+              </Link>
+            </li>
+            <li>
+              <a href={`mailto:${config.privacyEmail}`} className={textLink}>
+                {config.privacyEmail}
+              </a>
+            </li>
+          </ul>
+        </nav>
         <p>
           © {new Date().getFullYear()} {config.appName}
           {config.environment !== 'production' && (

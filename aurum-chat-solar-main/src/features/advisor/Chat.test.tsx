@@ -286,6 +286,12 @@ describe('the advisor chat on the home page', () => {
     expect(disclosure.textContent).toBe(CONSENT_DISCLOSURE);
     expect(screen.getByText('Do you agree?')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'No thanks' })).toBeInTheDocument();
+    // What happens to the details is a link away, at the step that shares them.
+    expect(screen.getByRole('link', { name: 'privacy policy' })).toHaveAttribute(
+      'href',
+      '/privacy',
+    );
+    expect(screen.getByRole('link', { name: 'terms of use' })).toHaveAttribute('href', '/terms');
 
     await user.click(screen.getByRole('button', { name: 'I agree' }));
 

@@ -1,9 +1,10 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import type { LeadReceipt } from '../../api/types';
 import { CONSENT_DISCLOSURE, CONSENT_VERSION, PHOENIX_ESTIMATE } from '../../test/fixtures';
+import { QUOTE_THANKS_KEY } from './thanks-storage';
 import {
   describeRequest,
   jsonResponse,
@@ -14,6 +15,7 @@ import {
 
 const DISCLOSURE = 'GET /api/v1/leads/consent-disclosure';
 const CREATE = 'POST /api/v1/leads';
+const ESTIMATE = 'POST /api/v1/solar/estimate';
 
 const RECEIPT: LeadReceipt = {
   id: 'ba565bc1-6ec7-44d5-b0c3-531228f40c52',
@@ -24,13 +26,25 @@ const RECEIPT: LeadReceipt = {
 
 type Handler = (request: Request) => Response | Promise<Response>;
 
-/** The disclosure endpoint answers normally; each lead submission gets the next handler. */
+/**
+ * The disclosure endpoint answers normally, the estimate with Phoenix's (or `estimate`);
+ * each lead submission gets the next handler.
+ */
 function stubLeadApi(...submissions: Handler[]) {
+  return stubLeadApiWith(() => jsonResponse(PHOENIX_ESTIMATE), ...submissions);
+}
+
+function stubLeadApiWith(estimate: Handler, ...submissions: Handler[]) {
   const sent: Request[] = [];
+  const estimates: Request[] = [];
   const fetchMock = stubFetch(async (request) => {
     const route = describeRequest(request);
     if (route === DISCLOSURE) {
       return jsonResponse({ text: CONSENT_DISCLOSURE, version: CONSENT_VERSION });
+    }
+    if (route === ESTIMATE) {
+      estimates.push(request.clone());
+      return estimate(request);
     }
     if (route !== CREATE) throw new Error(`Unexpected request: ${route}`);
     sent.push(request.clone());
@@ -38,10 +52,10 @@ function stubLeadApi(...submissions: Handler[]) {
     if (!handler) throw new Error('No lead submission expected');
     return handler(request);
   });
-  return { fetchMock, sent };
+  return { fetchMock, sent, estimates };
 }
 
-async function fillValidForm(user: UserEvent) {
+async function fillHomeStep(user: UserEvent) {
   await user.type(screen.getByRole('textbox', { name: 'ZIP code' }), '85004');
   await user.click(screen.getByRole('radio', { name: 'Yes, I own it' }));
   await user.selectOptions(
@@ -62,6 +76,9 @@ async function fillValidForm(user: UserEvent) {
     screen.getByRole('combobox', { name: 'Your credit score, roughly' }),
     'Excellent (720 or higher)',
   );
+}
+
+async function fillContactStep(user: UserEvent) {
   await user.type(screen.getByRole('textbox', { name: 'First name' }), 'Jane');
   await user.type(screen.getByRole('textbox', { name: 'Last name' }), 'Doe');
   await user.type(screen.getByRole('textbox', { name: 'Email' }), 'jane.doe@example.com');
@@ -74,7 +91,21 @@ async function fillValidForm(user: UserEvent) {
 }
 
 function submitButton() {
-  return screen.getByRole('button', { name: 'See my estimate and get quotes' });
+  return screen.getByRole('button', { name: 'Send my request for quotes' });
+}
+
+/** Step 1 answered, the estimate shown, on to the contact step. */
+async function reachContactStep(user: UserEvent) {
+  await fillHomeStep(user);
+  await user.click(screen.getByRole('button', { name: 'See my estimate' }));
+  await screen.findByRole('article', { name: 'Your solar estimate' });
+  await user.click(screen.getByRole('button', { name: 'Continue to get quotes' }));
+  await screen.findByRole('textbox', { name: 'First name' });
+}
+
+async function fillValidForm(user: UserEvent) {
+  await reachContactStep(user);
+  await fillContactStep(user);
 }
 
 async function openForm() {
@@ -84,35 +115,71 @@ async function openForm() {
 }
 
 describe('the lead form at /get-quote', () => {
-  it('groups the questions and shows the consent text from the API by its checkbox', async () => {
+  it('asks about the home first, and shows the consent text by its checkbox at the last step', async () => {
     stubLeadApi();
-    await openForm();
+    const { user } = await openForm();
 
-    for (const group of [
-      'Your home',
-      'Your energy use and plans',
-      'How installers can reach you',
-    ]) {
+    for (const group of ['Your home', 'Your energy use and plans']) {
       expect(screen.getByRole('region', { name: group })).toBeInTheDocument();
     }
+    expect(screen.queryByRole('textbox', { name: 'Email' })).not.toBeInTheDocument();
+    const steps = screen.getByRole('list', { name: 'Steps' });
+    expect(within(steps).getAllByRole('listitem')[0]).toHaveAttribute('aria-current', 'step');
+    expect(screen.getByRole('textbox', { name: 'ZIP code' })).toHaveAccessibleDescription(
+      '5 digits, like 85004',
+    );
+
+    await reachContactStep(user);
+
+    expect(screen.getByRole('region', { name: 'How installers can reach you' })).toBeVisible();
     const checkbox = await screen.findByRole('checkbox', {
       name: 'I agree to be contacted about solar as described above',
     });
     expect(checkbox).toHaveAccessibleDescription(CONSENT_DISCLOSURE);
     expect(screen.getByText(CONSENT_DISCLOSURE).textContent).toBe(CONSENT_DISCLOSURE);
-    expect(screen.getByRole('textbox', { name: 'ZIP code' })).toHaveAccessibleDescription(
-      '5 digits, like 85004',
+    expect(screen.getByRole('link', { name: 'privacy policy' })).toHaveAttribute(
+      'href',
+      '/privacy',
     );
+    expect(within(steps).getAllByRole('listitem')[2]).toHaveAttribute('aria-current', 'step');
   });
 
-  it('checks the answers before sending and says what to fix', async () => {
+  it('shows the estimate before asking for contact details, and keeps the answers', async () => {
+    const { estimates } = stubLeadApi();
+    const { user } = await openForm();
+    await fillHomeStep(user);
+
+    await user.click(screen.getByRole('button', { name: 'See my estimate' }));
+
+    const card = await screen.findByRole('article', { name: 'Your solar estimate' });
+    expect(within(card).getByText('9.03 kW')).toBeInTheDocument();
+    expect(screen.queryByRole('textbox', { name: 'First name' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('checkbox')).not.toBeInTheDocument();
+    // Focus moves to the new step's heading.
+    await waitFor(() => {
+      expect(screen.getByRole('heading', { name: 'Step 2 of 3: Your estimate' })).toHaveFocus();
+    });
+    expect(await estimates[0]?.json()).toEqual({
+      zip_code: '85004',
+      monthly_bill: 210,
+      shade: 'none',
+    });
+
+    await user.click(screen.getByRole('button', { name: 'Change my answers' }));
+    expect(screen.getByRole('textbox', { name: 'ZIP code' })).toHaveValue('85004');
+    await user.click(screen.getByRole('button', { name: 'See my estimate' }));
+    await screen.findByRole('article', { name: 'Your solar estimate' });
+    // Same answers, same estimate: not asked for again.
+    expect(estimates).toHaveLength(1);
+  });
+
+  it('checks the answers of each step before going on and says what to fix', async () => {
     const { fetchMock } = stubLeadApi();
     const { user } = await openForm();
-    await screen.findByRole('checkbox');
 
-    await user.click(submitButton());
+    await user.click(screen.getByRole('button', { name: 'See my estimate' }));
 
-    const summary = screen.getByRole('region', { name: 'There are 13 problems' });
+    const summary = screen.getByRole('region', { name: 'There are 8 problems' });
     expect(summary).toHaveFocus();
     expect(
       within(summary).getByRole('link', { name: 'Enter the ZIP code of the home' }),
@@ -124,25 +191,40 @@ describe('the lead form at /get-quote', () => {
     await user.click(within(summary).getByRole('link', { name: 'Enter the ZIP code of the home' }));
     expect(zip).toHaveFocus();
 
-    await fillValidForm(user);
-    const phone = screen.getByRole('textbox', { name: 'Phone' });
-    await user.clear(phone);
-    await user.type(phone, '(123) 555-0142');
+    await fillHomeStep(user);
     const bill = screen.getByRole('textbox', { name: 'Typical monthly electricity bill' });
     await user.clear(bill);
     await user.type(bill, '6000');
     // Fixed fields clear their errors as they change.
     expect(zip).not.toHaveAttribute('aria-invalid');
+    await user.click(screen.getByRole('button', { name: 'See my estimate' }));
+    const billProblem = screen.getByRole('region', { name: 'There is a problem' });
+    expect(within(billProblem).getByText('Enter an amount of $3,000 or less')).toBeInTheDocument();
 
+    await user.clear(bill);
+    await user.type(bill, '210');
+    await user.click(screen.getByRole('button', { name: 'See my estimate' }));
+    await user.click(await screen.findByRole('button', { name: 'Continue to get quotes' }));
+    await screen.findByRole('checkbox');
     await user.click(submitButton());
 
-    const again = screen.getByRole('region', { name: 'There are 2 problems' });
+    const contact = screen.getByRole('region', { name: 'There are 5 problems' });
+    expect(contact).toHaveFocus();
+    await fillContactStep(user);
+    const phone = screen.getByRole('textbox', { name: 'Phone' });
+    await user.clear(phone);
+    await user.type(phone, '(123) 555-0142');
+    await user.click(submitButton());
+
+    const again = screen.getByRole('region', { name: 'There is a problem' });
     expect(again).toHaveFocus();
-    expect(within(again).getByText('Enter an amount of $3,000 or less')).toBeInTheDocument();
     expect(
       within(again).getByText('Enter a US phone number like (602) 555-0142'),
     ).toBeInTheDocument();
-    expect(fetchMock.mock.calls.map(([request]) => describeRequest(request))).toEqual([DISCLOSURE]);
+    expect(fetchMock.mock.calls.map(([request]) => describeRequest(request))).toEqual([
+      DISCLOSURE,
+      ESTIMATE,
+    ]);
   });
 
   it('shows what the API refused on the fields it names', async () => {
@@ -191,8 +273,8 @@ describe('the lead form at /get-quote', () => {
     expect(screen.getByRole('textbox', { name: 'Email' })).toHaveValue('jane.doe@example.com');
   });
 
-  it('puts an unknown ZIP code on the ZIP field', async () => {
-    stubLeadApi(() =>
+  it('puts an unknown ZIP code on the ZIP field, before any contact details', async () => {
+    stubLeadApiWith(() =>
       jsonResponse(
         {
           error: {
@@ -205,15 +287,16 @@ describe('the lead form at /get-quote', () => {
       ),
     );
     const { user } = await openForm();
-    await fillValidForm(user);
+    await fillHomeStep(user);
 
-    await user.click(submitButton());
+    await user.click(screen.getByRole('button', { name: 'See my estimate' }));
 
     expect(await screen.findByRole('link', { name: /could not find this ZIP code/ })).toBeVisible();
     expect(screen.getByRole('textbox', { name: 'ZIP code' })).toHaveAttribute(
       'aria-invalid',
       'true',
     );
+    expect(screen.queryByRole('article', { name: 'Your solar estimate' })).not.toBeInTheDocument();
   });
 
   it('reloads a changed consent text and asks for agreement again', async () => {
@@ -276,7 +359,7 @@ describe('the lead form at /get-quote', () => {
 
   it('shows the estimate and what happens next once the request is in', async () => {
     const { sent } = stubLeadApi(() => jsonResponse(RECEIPT, 201));
-    const { user } = await openForm();
+    const { user, history } = await openForm();
     await fillValidForm(user);
 
     await user.click(submitButton());
@@ -308,13 +391,46 @@ describe('the lead form at /get-quote', () => {
       consent: true,
       consent_version: CONSENT_VERSION,
     });
+    expect(history.at(-1)).toBe('/get-quote/thank-you');
+
+    // Only the receipt is kept for a reload: nothing of the person.
+    const stored = sessionStorage.getItem(QUOTE_THANKS_KEY) ?? '';
+    expect(JSON.parse(stored)).toMatchObject({ receipt: { id: RECEIPT.id }, homeowner: true });
+    for (const personal of ['Jane', 'Doe', 'jane.doe@example.com', '555-0142', '5550142']) {
+      expect(stored).not.toContain(personal);
+    }
+
+    // A reload of the thank-you page: the same reference and estimate, without the name.
+    cleanup();
+    renderApp('/get-quote/thank-you');
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Thank you: your request is in' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText(new RegExp(`Reference: ${RECEIPT.id}`))).toBeInTheDocument();
+    expect(screen.getByRole('article', { name: 'Your solar estimate' })).toBeInTheDocument();
+  });
+
+  it('says so on the thank-you page when this tab sent nothing', async () => {
+    renderApp('/get-quote/thank-you');
+
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Nothing to show here' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Request quotes with the form' })).toHaveAttribute(
+      'href',
+      '/get-quote',
+    );
   });
 
   it('explains kindly when solar cannot help', async () => {
     stubLeadApi(() => jsonResponse({ ...RECEIPT, qualified: false }, 201));
     const { user } = await openForm();
-    await fillValidForm(user);
+    await fillHomeStep(user);
     await user.click(screen.getByRole('radio', { name: 'No, I rent' }));
+    await user.click(screen.getByRole('button', { name: 'See my estimate' }));
+    await user.click(await screen.findByRole('button', { name: 'Continue to get quotes' }));
+    await screen.findByRole('textbox', { name: 'First name' });
+    await fillContactStep(user);
 
     await user.click(submitButton());
 

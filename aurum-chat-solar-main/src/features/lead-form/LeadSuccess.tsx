@@ -7,7 +7,8 @@ import { primaryAction, textLink } from '../../components/ui/styles';
 
 interface LeadSuccessProps {
   receipt: LeadReceipt;
-  firstName: string;
+  /** Known right after sending; after a reload (nothing personal is stored) null. */
+  firstName: string | null;
   /** Whether they said they own the home (why an unqualified request was not passed on). */
   homeowner: boolean;
 }
@@ -25,7 +26,7 @@ export function LeadSuccess({ receipt, firstName, homeowner }: LeadSuccessProps)
     return (
       <div className="max-w-2xl">
         <h1 ref={heading} tabIndex={-1} className="text-3xl font-bold sm:text-4xl">
-          Thanks, {firstName}
+          {firstName ? `Thanks, ${firstName}` : 'Thanks'}
         </h1>
         <p className="mt-4 text-lg text-ink-muted">
           We have your answers, but we won't pass them to installers, so nobody will call you about
@@ -50,7 +51,9 @@ export function LeadSuccess({ receipt, firstName, homeowner }: LeadSuccessProps)
     <div className="grid gap-8 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)] lg:items-start">
       <div>
         <h1 ref={heading} tabIndex={-1} className="text-3xl font-bold sm:text-4xl">
-          Thank you, {firstName}: your request is in
+          {firstName
+            ? `Thank you, ${firstName}: your request is in`
+            : 'Thank you: your request is in'}
         </h1>
         <p className="mt-4 text-lg text-ink-muted">
           Here is your estimate. Installers who serve your area now get your request.
@@ -66,7 +69,9 @@ export function LeadSuccess({ receipt, firstName, homeowner }: LeadSuccessProps)
             contacting you at any time.
           </li>
         </ol>
-        <p className="mt-6 text-sm text-ink-muted">Reference: {receipt.id}</p>
+        <p className="mt-6 text-sm text-ink-muted">
+          Reference: {receipt.id}. Quote it if you write to us about this request.
+        </p>
         <p className="mt-6">
           <Link href="/" className={textLink}>
             Back to the home page

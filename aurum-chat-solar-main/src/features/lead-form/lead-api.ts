@@ -1,7 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 
 import { api, unwrap } from '../../api/client';
-import type { LeadCreate, LeadReceipt } from '../../api/types';
+import type { Estimate, EstimateInput, LeadCreate, LeadReceipt } from '../../api/types';
 
 /** The consent text the form must show, and the version to send back with it. */
 export const consentDisclosureQuery = queryOptions({
@@ -18,4 +18,9 @@ export function createLead(body: LeadCreate, idempotencyKey: string): Promise<Le
   return unwrap(
     api.POST('/api/v1/leads', { body, params: { header: { 'Idempotency-Key': idempotencyKey } } }),
   );
+}
+
+/** The estimate the form shows before it asks for contact details (nothing is stored). */
+export function fetchEstimate(body: EstimateInput): Promise<Estimate> {
+  return unwrap(api.POST('/api/v1/solar/estimate', { body }));
 }

@@ -35,7 +35,6 @@ export const FIELD_ORDER: readonly LeadField[] = [
   'zip_code',
   'homeowner',
   'property_type',
-  'street_address',
   'roof_type',
   'shade',
   'monthly_bill',
@@ -46,6 +45,30 @@ export const FIELD_ORDER: readonly LeadField[] = [
   'last_name',
   'email',
   'phone',
+  'street_address',
+  'consent',
+];
+
+/** The form's first step: the home and the bill, enough for an estimate. */
+export const HOME_STEP_FIELDS: readonly LeadField[] = [
+  'zip_code',
+  'homeowner',
+  'property_type',
+  'roof_type',
+  'shade',
+  'monthly_bill',
+  'timeline',
+  'credit_band',
+  'battery_interest',
+];
+
+/** The last step, after the estimate: how installers reach the homeowner, and consent. */
+export const CONTACT_STEP_FIELDS: readonly LeadField[] = [
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'street_address',
   'consent',
 ];
 

@@ -117,6 +117,16 @@ export function validateLead(values: LeadFormValues): FieldErrors {
   return errors;
 }
 
+/** The problems among `fields` only (one step of the form). */
+export function validateStep(values: LeadFormValues, fields: readonly LeadField[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const field of fields) {
+    const error = checks[field](values);
+    if (error) errors[field] = error;
+  }
+  return errors;
+}
+
 function chosen<Value extends string>(value: Value | '', field: LeadField): Value {
   if (value === '')
     throw new Error(`toLeadCreate: ${field} is not chosen; validate the form first.`);

@@ -1,10 +1,11 @@
 """Language understanding for the guided advisor: :func:`understand` reads one message.
 
-The package, by subsystem: ``text`` (clean-up and the scanning state), ``numbers``
-(number words, numeric mentions), ``contact`` (email, phone, names), ``amounts`` (ZIP,
-bill, credit score), ``choices`` (vocabulary answers and yes/no), ``intents``
-(questions, skip, stop, corrections), ``vocabulary`` (the phrase tables, data only),
-``extraction`` (what it returns) and ``reader`` (the order they run in).
+The package, by subsystem: ``text`` (clean-up and the scanning state), ``spelling`` (repair
+of misspelled vocabulary), ``numbers`` (number words, numeric mentions), ``contact`` (email,
+phone), ``names``, ``amounts`` (ZIP, bill, credit score), ``choices`` (vocabulary answers
+and yes/no), ``intents`` (questions, skip, stop, corrections), ``vocabulary`` (the phrase
+tables, data only), ``extraction`` (what it returns, with where each value came from) and
+``reader`` (the order they run in).
 """
 
 from app.conversation.nlu.extraction import (
@@ -21,6 +22,8 @@ from app.conversation.nlu.extraction import (
     Extraction,
     FieldName,
     Intent,
+    Span,
+    clarifying_question,
     hint_unknown_zip,
 )
 from app.conversation.nlu.reader import understand
@@ -39,6 +42,8 @@ __all__ = [
     "Extraction",
     "FieldName",
     "Intent",
+    "Span",
+    "clarifying_question",
     "hint_unknown_zip",
     "understand",
 ]

@@ -65,6 +65,31 @@ def _polarity(work: str) -> bool | None:
     return positive
 
 
+_TOPICS = {
+    "bill": r"bills?|dollars?|bucks|\$|electric(?:ity)?|kwh",
+    "zip": r"zip|zipcode|postal",
+    "roof": r"roof|shingles?",
+    "shade": r"shade|shady|trees?",
+    "credit": r"credit|score|fico",
+    "name": r"name",
+    "contact": r"e-?mail|phone|number|cell",
+    "battery": r"batter(?:y|ies)|backup|powerwall",
+}
+_TOPIC_RES = {topic: re.compile(rf"(?:{words})(?!\w)") for topic, words in _TOPICS.items()}
+_OWN_TOPIC = {"homeowner": None, "shade": "shade", "battery_interest": "battery"}
+
+
+def bare_polarity(work: str, awaiting: str) -> bool | None:
+    """A yes or no that answers the awaited question, not one about something else: in "whoa no,
+    my bill is not 2021 dollars" the "no" is about the bill, not the home."""
+    return None if about_something_else(work, awaiting) else _polarity(work)
+
+
+def about_something_else(work: str, awaiting: str) -> bool:
+    own = _OWN_TOPIC.get(awaiting)
+    return any(regex.search(work) for topic, regex in _TOPIC_RES.items() if topic != own)
+
+
 _ROOF_WORD_BEFORE = re.compile(
     r"\broof(?:ing|top)?(?:'s|\s+is|\s+are|\s+was)?(?:\s+(?:made\s+of|made\s+from|a|an|all|mostly"
     r"|just|basically|probably|i\s+think|covered\s+(?:in|with)|has|with))*\s*:?\s*$"
@@ -88,27 +113,34 @@ def _choose(hits: Iterable[Hit], text: str, weak_ok: Callable[[Hit], bool]) -> H
 
 
 def extract_homeowner(
-    scan: Scan, awaiting: str | None, unsure: bool, values: dict[str, Any], where: dict[str, int]
+    scan: Scan,
+    awaiting: str | None,
+    unsure: bool,
+    values: dict[str, Any],
+    where: dict[str, tuple[int, int]],
 ) -> None:
     # The last statement wins: "we used to rent, now we own" is an owner. A false "renter"
     # ends the conversation, so past tenancy ("used to rent") is neutral in the table.
     hits = [
         hit
         for hit in _HOMEOWNER_TABLE.hits(scan.work)
-        if hit.value != "neutral" and not in_question(scan.work, hit.start)
+        if hit.value != "neutral"
+        and (hit.strong or awaiting == "homeowner")
+        and not negated(scan.work, hit.start)
+        and not in_question(scan.work, hit.start)
     ]
     hit = hits[-1] if hits else None
     if hit is not None:
         values["homeowner"] = hit.value == "true"
-        where["homeowner"] = hit.start
-    elif awaiting == "homeowner" and not unsure:
-        answer = _polarity(scan.work)
+        where["homeowner"] = (hit.start, hit.end)
+    elif awaiting == "homeowner" and not unsure and not values:
+        answer = bare_polarity(scan.work, "homeowner")
         if answer is not None:
             values["homeowner"] = answer
 
 
 def extract_property(
-    scan: Scan, awaiting: str | None, values: dict[str, Any], where: dict[str, int]
+    scan: Scan, awaiting: str | None, values: dict[str, Any], where: dict[str, tuple[int, int]]
 ) -> None:
     hits = list(_PROPERTY_TABLE.hits(scan.work))
 
@@ -118,19 +150,45 @@ def extract_property(
         )
 
     chosen = None
-    for hit in reversed(hits):  # "not a condo, it's a townhouse": the last non-negated mention
-        if negated(scan.work, hit.start):
-            continue
-        if hit.strong or weak_ok(hit):
-            chosen = hit
+    # "not a condo, it's a townhouse": the last non-negated mention; a specific phrase ("town
+    # home, end unit") before a vague one.
+    for strong_only in (True, False):
+        for hit in reversed(hits):
+            if negated(scan.work, hit.start) or _SOMEONE_ELSES.search(
+                window_before(scan.work, hit.start, 40)
+            ):
+                continue
+            if hit.strong or (not strong_only and weak_ok(hit)):
+                chosen = hit
+                break
+        if chosen is not None:
             break
     if chosen is not None:
         values["property_type"] = chosen.value
-        where["property_type"] = chosen.start
+        where["property_type"] = (chosen.start, chosen.end)
+
+
+_SOMEONE_ELSES = re.compile(
+    r"\b(?:sister|brother|friend|neighbou?r|mom|dad|mother|father|parents|cousin|uncle|aunt|coworker"
+    r"|boss)(?:'s)?\s+(?:has|have|had|owns?|lives?\s+in|got|bought)\b[^,.;]*$"
+)
+
+
+def after_correction(hits: list[Hit], correction_at: int | None) -> list[Hit]:
+    """In "tile... actually no, it's slate" the words after the correction are the answer."""
+    if correction_at is None:
+        return hits
+    later = [hit for hit in hits if hit.start >= correction_at]
+    return later or hits
 
 
 def extract_roof(
-    scan: Scan, awaiting: str | None, unsure: bool, values: dict[str, Any], where: dict[str, int]
+    scan: Scan,
+    awaiting: str | None,
+    unsure: bool,
+    values: dict[str, Any],
+    where: dict[str, tuple[int, int]],
+    correction_at: int | None = None,
 ) -> None:
     text = scan.work
 
@@ -140,30 +198,43 @@ def extract_roof(
         before = text[max(0, hit.start - 40) : hit.start]
         return bool(_ROOF_WORD_BEFORE.search(before) or _ROOF_WORD_AFTER.match(text[hit.end :]))
 
-    hit = _choose(_ROOF_TABLE.hits(text), text, weak_ok)
+    hits = after_correction(list(_ROOF_TABLE.hits(text)), correction_at)
+    hit = _choose(hits, text, weak_ok)
     if hit is not None:
         values["roof_type"] = hit.value
-        where["roof_type"] = hit.start
+        where["roof_type"] = (hit.start, hit.end)
     elif awaiting == "roof_type" and unsure:
         values["roof_type"] = "other"
 
 
 def extract_shade(
-    scan: Scan, awaiting: str | None, unsure: bool, values: dict[str, Any], where: dict[str, int]
+    scan: Scan,
+    awaiting: str | None,
+    unsure: bool,
+    values: dict[str, Any],
+    where: dict[str, tuple[int, int]],
+    correction_at: int | None = None,
 ) -> None:
     if unsure and awaiting == "shade":
         return
-    hit = _choose(_SHADE_TABLE.hits(scan.work), scan.work, lambda _: awaiting == "shade")
+    hits = after_correction(list(_SHADE_TABLE.hits(scan.work)), correction_at)
+    other_topic = about_something_else(scan.work, "shade")
+
+    def weak_ok(hit: Hit) -> bool:  # "nope, the roof is metal" is about the roof
+        return awaiting == "shade" and not (hit.value == "none" and other_topic)
+
+    hit = _choose(hits, scan.work, weak_ok)
     if hit is not None:
         values["shade"] = hit.value
-        where["shade"] = hit.start
-    elif awaiting == "shade" and _polarity(scan.work) is False:
+        where["shade"] = (hit.start, hit.end)
+    elif awaiting == "shade" and not values and bare_polarity(scan.work, "shade") is False:
         values["shade"] = "none"  # "Does anything shade the roof?" - "no"
 
 
 _DURATION = re.compile(
     r"(?P<prefix>\b(?:in|within|next|over\s+the\s+next|in\s+the\s+next|within\s+the\s+next|the\s+next"
-    r"|in\s+about|in\s+around|in\s+like|less\s+than|under|after|by|about|around|maybe|probably)\s+)?"
+    r"|in\s+about|in\s+around|in\s+like|less\s+than|under|after|by|about|around|maybe|probably"
+    r"|more\s+than|longer\s+than|over|going\s+with|go\s+with|more\s+like|realistically)\s+)?"
     r"(?<![0-9.])\b(?P<q1>[0-9]+(?:\.[0-9]+)?|an?|one|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several|half\s+a)\s*"
     r"(?:(?:-|to|or)\s*(?P<q2>[0-9]+(?:\.[0-9]+)?)\s*)?"
     r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?)\b(?!\s+ago)"
@@ -171,7 +242,8 @@ _DURATION = re.compile(
 )
 _STRONG_DURATION_PREFIX = frozenset(
     {"in", "within", "next", "over the next", "in the next", "within the next", "the next",
-     "in about", "in around", "in like", "less than", "under", "after", "by"}
+     "in about", "in around", "in like", "less than", "under", "after", "by", "more than",
+     "longer than", "over", "going with", "go with", "more like", "realistically"}
 )  # fmt: skip
 _MONTHS_PER_UNIT = {"d": 1 / 30, "w": 12 / 52, "m": 1.0, "y": 12.0}
 
@@ -202,13 +274,23 @@ def _timeline_for_months(months: float) -> Timeline:
 
 
 def extract_timeline(
-    scan: Scan, awaiting: str | None, unsure: bool, values: dict[str, Any], where: dict[str, int]
+    scan: Scan,
+    awaiting: str | None,
+    unsure: bool,
+    values: dict[str, Any],
+    where: dict[str, tuple[int, int]],
+    correction_at: int | None = None,
 ) -> None:
     text = scan.work
     candidates: list[tuple[int, str]] = []
+    weak: set[int] = set()
+    ends: dict[int, int] = {}
     for hit in _TIMELINE_TABLE.hits(text):
         if not negated(text, hit.start) and (hit.strong or awaiting == "timeline"):
             candidates.append((hit.start, hit.value))
+            ends[hit.start] = hit.end
+            if not hit.strong:
+                weak.add(hit.start)
     for match in _DURATION.finditer(text):
         prefix = re.sub(r"\s+", " ", (match.group("prefix") or "").strip())
         if not (prefix in _STRONG_DURATION_PREFIX or match.group("q2") or awaiting == "timeline"):
@@ -218,34 +300,48 @@ def extract_timeline(
         if match.group("q3") and match.group("q3") != "so":
             quantity = max(quantity, float(match.group("q3")))
         months = quantity * _MONTHS_PER_UNIT[match.group("unit")[0]]
+        if prefix in ("more than", "longer than", "over"):
+            months += 0.5  # "more than a year" is past a year
         if "few" in match.group("q1") and match.group("unit").startswith("w"):
             months = max(months, 1.0)  # "a few weeks" is not "right away"
         candidates.append((match.start(), _timeline_for_months(months)))
+        ends[match.start()] = match.end()
     if not candidates and awaiting == "timeline" and unsure:
         candidates.append((0, "researching"))
     if not candidates:
         return
     candidates.sort(key=lambda candidate: candidate[0])
+    if correction_at is not None and any(c[0] >= correction_at for c in candidates):
+        candidates = [c for c in candidates if c[0] >= correction_at]
     concrete = [candidate for candidate in candidates if candidate[1] != "researching"]
+    # "just researching for now": a clear "researching" beats a vague "now".
+    researching = [c for c in candidates if c[1] == "researching" and c[0] not in weak]
+    if researching and all(c[0] in weak for c in concrete):
+        concrete = []
     position, timeline = (concrete or candidates)[0]
     values["timeline"] = timeline
-    where["timeline"] = position
+    where["timeline"] = (position, ends.get(position, len(text)))
 
 
 def extract_credit_words(
-    scan: Scan, awaiting: str | None, values: dict[str, Any], where: dict[str, int]
+    scan: Scan, awaiting: str | None, values: dict[str, Any], where: dict[str, tuple[int, int]]
 ) -> None:
     if "credit_band" in values:
         return
     text = scan.work
-    best: tuple[int, int, str] | None = None  # (distance, position, band)
+    best: tuple[int, int, str, int] | None = None  # (distance, position, band, end)
     for keyword in _CREDIT_KEYWORD.finditer(text):
         after = text[keyword.end() : keyword.end() + 40]
         if (cut := re.search(r"[,.;!?]", after)) is not None:
             after = after[: cut.start()]
         for hit in _CREDIT_TABLE.hits(after):
             if not negated(after, hit.start):
-                candidate = (hit.start, keyword.end() + hit.start, hit.value)
+                candidate = (
+                    hit.start,
+                    keyword.end() + hit.start,
+                    hit.value,
+                    keyword.end() + hit.end,
+                )
                 best = candidate if best is None or candidate < best else best
                 break
         before = window_before(text, keyword.start(), 24)
@@ -255,16 +351,22 @@ def extract_credit_words(
         if hits:
             hit = hits[-1]
             offset = keyword.start() - len(before)
-            candidate = (len(before) - hit.end, offset + hit.start, hit.value)
+            candidate = (len(before) - hit.end, offset + hit.start, hit.value, offset + hit.end)
             best = candidate if best is None or candidate < best else best
     if best is None and awaiting == "credit_band":
         for hit in _CREDIT_TABLE.hits(text):
-            if not negated(text, hit.start):
-                best = (0, hit.start, hit.value)
+            # A bare answer ("pretty good", "not great, 540"), not a story that happens to say
+            # "bad" ("I had a bad experience with a solar company").
+            if not negated(text, hit.start) and (
+                len(text[: hit.start].split()) <= 2
+                or len(text.split()) <= 5
+                or _CREDIT_KEYWORD.search(text)
+            ):
+                best = (0, hit.start, hit.value, hit.end)
                 break
     if best is not None:
         values["credit_band"] = best[2]
-        where["credit_band"] = best[1]
+        where["credit_band"] = (best[1], best[3])
 
 
 _BATTERY = re.compile(rf"(?<![\w'])(?:{phrases(vocab.BATTERY_WORD)})(?![\w'])")
@@ -274,6 +376,18 @@ _BATTERY_WANT = re.compile(
 )
 _BATTERY_REFUSE = re.compile(
     r"\b(?:no|not|don'?t|dont|do\s+not|without|skip|never|pass\s+on|n't|no\s+need\s+for)\b|n't\b"
+)
+_NO_BATTERY = re.compile(
+    r"\b(?:just|only)\s+(?:the\s+)?(?:solar\s+)?panels\b|\bwithout\s+(?:one|it|a\s+battery)\b"
+    r"|\bpanels\s+only\b"
+)
+_OUTAGES = re.compile(
+    r"\b(?:lost|lose|losing|loses)\s+(?:our\s+|the\s+)?power\b|\b(?:power\s+)?outages?\b"
+    r"|\bblackouts?\b|\bpower\s+(?:goes|went)\s+out\b"
+)
+_BATTERY_NICE = re.compile(
+    r"\b(?:batter(?:y|ies)|powerwall|backup)\b[^.?!]{0,20}\b(?:would\s+be\s+)?"
+    r"(?:nice|great|good|awesome|ideal|perfect|helpful|useful)\b"
 )
 _MAYBE = re.compile(
     r"\b(?:maybe|perhaps|possibly|might|not\s+sure|unsure|don'?t\s+know|idk|later|undecided)\b"
@@ -285,15 +399,16 @@ def extract_battery(
     awaiting: str | None,
     intents: set[str],
     values: dict[str, Any],
-    where: dict[str, int],
+    where: dict[str, tuple[int, int]],
 ) -> None:
     text = scan.work
     asked = awaiting == "battery_interest"
-    if asked and (intents & {"skip", "unsure"} or _MAYBE.search(text)):
+    clear_yes = re.match(r"^\W*(?:yes|yeah|yep|yup|sure|definitely)\b", text) is not None
+    if asked and not clear_yes and (intents & {"skip", "unsure"} or _MAYBE.search(text)):
         values["battery_interest"] = None  # optional: "skip" / "not sure" / "maybe" answer it
         intents.add("skip")
         return
-    if _QUESTION.search(text):
+    if _QUESTION.search(text) or ("question" in intents and not asked):
         return  # "do I need a battery?" asks; it doesn't answer
     for match in _BATTERY.finditer(text):
         before = window_before(text, match.start(), 30)
@@ -303,12 +418,21 @@ def extract_battery(
             values["battery_interest"] = True
         else:
             continue
-        where["battery_interest"] = match.start()
+        where["battery_interest"] = (match.start(), match.end())
         return
-    if asked and (answer := _polarity(text)) is not None:
+    if asked and _NO_BATTERY.search(text):
+        values["battery_interest"] = False
+        return
+    if asked and (_OUTAGES.search(text) or _BATTERY_NICE.search(text)):
+        values["battery_interest"] = True  # "we lost power for 3 days": that is why they want one
+        return
+    if asked and not values and (answer := bare_polarity(text, "battery_interest")) is not None:
         values["battery_interest"] = answer
 
 
+_PLAIN_NO = re.compile(r"^\W*(?:no|nope|nah)\b(?!\s+(?:problem|worries|prob))")
+_HEDGE = re.compile(r"^\W*(?:not\s+yet|maybe|perhaps|i\s+guess|let\s+me\s+think|hmm+)\b")
+_CONDITION_FIRST = re.compile(r"^\W*(?:only\s+if|if|as\s+long\s+as|unless|provided)\b")
 _CONDITIONAL = re.compile(r"\b(?:but|only|except|unless|as\s+long\s+as|if)\b")
 
 
@@ -323,7 +447,10 @@ def extract_consent(scan: Scan, intents: set[str], values: dict[str, Any]) -> No
     """Yes or no to the disclosure, and how many installers may call ("only 1 installer",
     "up to two companies"): naming a number is agreeing, to that many."""
     text = scan.work
-    if _QUESTION.search(text) or intents & {"skip", "unsure"}:
+    if _QUESTION.search(text) or "unsure" in intents or _HEDGE.search(text):
+        return
+    if intents & {"skip", "stop"} or _PLAIN_NO.match(text):
+        values["consent"] = False  # "I'd rather not", "hard pass", "stop": not an agreement
         return
     count = _BUYER_COUNT.search(text)
     if count is not None:
@@ -338,6 +465,8 @@ def extract_consent(scan: Scan, intents: set[str], values: dict[str, Any]) -> No
     if answer is True and _CONDITIONAL.search(text):
         values.pop("max_buyers", None)
         return  # "ok but only by email" is not consent to the disclosure: ask again
+    if answer is False and _CONDITION_FIRST.match(text):
+        return  # "only if they don't call": a condition, not a refusal; ask again
     if answer is not None:
         values["consent"] = answer
     if answer is not True:

@@ -61,7 +61,10 @@ _INTENT_PATTERNS: dict[Intent, str] = {
         r"\bskip\b|\bpass\b|\b(?:i'?d\s+)?prefer\s+not\b|\b(?:i'?d\s+)?rather\s+not\b"
         r"|\bnext\s+question\b|\bno\s+comment\b|\bnone\s+of\s+your\s+business\b"
         r"|\bdecline\s+to\s+(?:say|answer|state)\b|\bnot\s+comfortable\s+(?:sharing|saying|answering|giving)\b"
-        r"|\bmove\s+on\b"
+        r"|\bmove\s+on\b|\b(?:don'?t|do\s+not|dont)\s+(?:want\s+to\s+|wanna\s+)?(?:share|give|say|tell|disclose)\b"
+        r"|\bnot\s+(?:sharing|saying|telling|answering|disclosing|giving)\b|\bnot\s+gonna\s+(?:say|share|tell)\b"
+        r"|\bkeep\s+(?:that|it|this)\s+(?:private|to\s+myself)\b|^\W*n/?a\W*$|^\W*decline\W*$"
+        r"|\bprivate\s+(?:info|information|matter)\b"
     ),
     "unsure": (
         r"\bnot\s+(?:\w+\s+)?(?:sure|certain|positive)\b|\bunsure\b|\buncertain\b"
@@ -101,8 +104,47 @@ _CONTACT_REFUSAL = re.compile(
 )
 
 
+_QUESTION_WORD = (
+    r"(?:how|what|why|who|whom|which|where|when|whats|what's|wats|hows|how's|whys|is|are|isn'?t"
+    r"|aren'?t|can|could|do|does|did|don'?t|doesn'?t|will|would|should|shall|may|might|am|was|were"
+    r"|any|anything|wanna|gonna)"
+)
+_ASKING = re.compile(
+    rf"(?<![\w'])(?:{_QUESTION_WORD}|worth|right|normal|possible|okay|ok|enough|true|safe|legit"
+    r"|problem)(?![\w'])"
+)
+_ASKING_ANYWHERE = re.compile(
+    r"\bwhat\s+(?:do\s+)?(?:you|u)\s+mean\b|\b(?:don'?t|do\s+not)\s+understand\b"
+)
+_ASKING_OPENING = re.compile(
+    r"^\W*(?:(?:and|but|so|ok|okay|also|hey|hi|quick\s+q(?:uestion)?|frank\s+question|question)\W+)?"
+    r"(?:(?:roughly|basically|honestly|so|um|umm|and)\s+)?"
+    r"(?:how|what|whats|what's|wats|why|who|which|where|when|is|are|does|do|can|could|will|would"
+    r"|should)\s+\S+\s+\S+"
+)
+_SEGMENT = re.compile(r"[^.!?;]+[.!?;]*")
+
+
+def asks_question(work: str) -> bool:
+    """Whether the message asks something ("is solar worth it here?", "how do you make money"):
+    a sentence that ends in "?" and has a question word, or one that opens like a question."""
+    if _ASKING_ANYWHERE.search(work):
+        return True
+    for segment in _SEGMENT.finditer(work):
+        sentence = segment.group(0).strip()
+        # "Frank question, how do you make money?": a lead-in before a comma is not the question.
+        clauses = [clause.strip() for clause in re.split(r"[,:\-]\s", sentence)]
+        if sentence.endswith("?") and _ASKING.search(sentence):
+            return True
+        if any(_ASKING_OPENING.match(clause) for clause in clauses):
+            return True
+    return False
+
+
 def intents_of(work: str, awaiting: str | None) -> set[str]:
     found = {intent for intent, regex in _INTENT_RES.items() if regex.search(work)}
+    if asks_question(work):
+        found.add("question")
     if awaiting != "consent" and _CONTACT_REFUSAL.search(work):
         found.add("stop")
     return found
@@ -112,5 +154,6 @@ CORRECTION = re.compile(
     r"\b(?:actually|i\s+meant|i\s+mean|no\s+wait|wait|sorry|oops|whoops|correction|scratch\s+that"
     r"|my\s+(?:mistake|bad)|let\s+me\s+correct|i\s+misspoke|typo|i\s+said|make\s+(?:that|it)"
     r"|change\s+(?:it|that|my\s+\w+|the\s+\w+)\s+to|update\s+(?:my|the)\s+\w+|(?:that'?s|that\s+is)\s+wrong"
-    r"|incorrect|not\s+\$?[0-9][0-9,.]*)\b|^\W*no\s*,?\s+(?:it'?s|it\s+is|its|that'?s|it\s+was)\b"
+    r"|incorrect|not\s+\$?[0-9][0-9,.]*|hold\s+on|realistically|instead|misread|by\s+mistake)\b"
+    r"|^\W*no\s*,?\s+(?:it'?s|it\s+is|its|that'?s|it\s+was)\b|\b(?:no|nope),?\s+(?=\$?[0-9])"
 )

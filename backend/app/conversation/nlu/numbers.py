@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from text_to_num import text2num
+
 if TYPE_CHECKING:
     from app.conversation.nlu.text import Scan
 
@@ -103,8 +105,21 @@ def _parse_number_words(words: list[str]) -> list[tuple[int, int, int]]:
     return groups
 
 
+_SPOKEN_YEAR = re.compile(
+    r"^(?P<century>nineteen|twenty)[\s-]+(?P<rest>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    r"|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve"
+    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)$"
+)
+
+
 def _number_run_to_digits(match: re.Match[str]) -> str:
     run = match.group(0)
+    if (year := _SPOKEN_YEAR.match(run)) is not None:  # "twenty twenty one" is 2021
+        century = 19 if year["century"] == "nineteen" else 20
+        rest = year["rest"].replace("-", " ").split()
+        tail = _TEENS.get(rest[0]) or _TENS[rest[0]] + (_UNITS[rest[1]] if len(rest) > 1 else 0)
+        digits = str(century * 100 + tail)
+        return digits + " " * (len(run) - len(digits))
     if run == "one":  # "no one", "the one on the left": a pronoun far more often than a number
         return run
     tokens = list(_RUN_TOKEN.finditer(run))
@@ -117,6 +132,19 @@ def _number_run_to_digits(match: re.Match[str]) -> str:
     words = [word for word in words if word != "of"]
     tokens = [token for token in tokens if token.group(0) != "of"]
     out = list(run)
+    # A plain cardinal ("three hundred and forty two", "two thousand four hundred") is the
+    # library's; spoken prices ("one fifty") and digit strings ("zero two one") are ours.
+    if len(words) > 1 and "zero" not in words:
+        try:
+            value = text2num(" ".join(words), "en")
+        except ValueError:
+            pass
+        else:
+            digits = str(value)
+            begin, end = tokens[0].start(), tokens[-1].end()
+            if len(digits) <= end - begin and not _looks_like_digit_string(words):
+                out[begin:end] = digits + " " * (end - begin - len(digits))
+                return "".join(out)
     for first, last, value in _parse_number_words(words):
         begin, end = tokens[first].start(), tokens[last - 1].end()
         digits = str(value)
@@ -126,8 +154,66 @@ def _number_run_to_digits(match: re.Match[str]) -> str:
     return "".join(out)
 
 
+def _looks_like_digit_string(words: list[str]) -> bool:
+    """ "six one seven", "two two six": digits read out one by one, not one number."""
+    singles = sum(word in _UNITS for word in words)
+    return singles >= 3 and singles >= len(words) - 1
+
+
+_DIGIT_WORD = {**{word: str(value) for word, value in _UNITS.items()}, "oh": "0", "o": "0"}
+_TENS_WORD = "|".join(_TENS)
+_UNIT_WORD = "one|two|three|four|five|six|seven|eight|nine"
+_SPOKEN_DIGIT = rf"(?:(?:{_TENS_WORD})(?:[\s-]+(?:{_UNIT_WORD}))?|{'|'.join(_DIGIT_WORD)}|[0-9]+)"
+_DIGIT_SEPARATOR = r"(?:\s*[,.\-/]{1,3}\s*|\s+)"
+_DIGIT_RUN = re.compile(
+    rf"(?<![\w$.,])(?:\+\s*)?{_SPOKEN_DIGIT}(?:{_DIGIT_SEPARATOR}(?:(?:and\s+)?then\s+)?{_SPOKEN_DIGIT})+(?![\w])"
+)
+_RUN_PIECE = re.compile(rf"{_SPOKEN_DIGIT}")
+# How people group a phone number they type with spaces: 617 555 0143, 503 555 01 66.
+_PHONE_GROUPS = {(3, 3, 4), (1, 3, 3, 4), (3, 3, 2, 2), (3, 7), (1, 10), (3, 3, 1, 3)}
+
+
+def _piece_digits(piece: str) -> str:
+    if piece.isdigit():
+        return piece
+    if piece in _DIGIT_WORD:
+        return _DIGIT_WORD[piece]
+    words = re.split(r"[\s-]+", piece)
+    return str(_TENS[words[0]] + (_UNITS[words[1]] if len(words) > 1 else 0))
+
+
+def _collapse(match: re.Match[str]) -> str:
+    run = match.group(0)
+    pieces = [piece.group(0) for piece in _RUN_PIECE.finditer(run)]
+    if "then" in run and [len(p) for p in pieces] not in ([3, 7], [3, 3, 4]):
+        return run
+    digits = "".join(_piece_digits(piece) for piece in pieces)
+    spoken = any(not piece.isdigit() for piece in pieces)
+    lengths = tuple(len(piece) for piece in pieces)
+    one_by_one = all(length == 1 for length in lengths)
+    wanted = len(digits) in (5, 10) or (len(digits) == 11 and digits[0] == "1")
+    if not wanted or not (spoken or one_by_one or lengths in _PHONE_GROUPS):
+        return run
+    if spoken and sum(piece in ("oh", "o") for piece in pieces) and len(pieces) < 4:
+        return run  # "oh 85004": an exclamation, not a zero
+    plus = "+" if run.startswith("+") else ""
+    collapsed = plus + digits
+    return collapsed + " " * (len(run) - len(collapsed))
+
+
+_DIGITS_HUNDRED = re.compile(r"\b([1-9])\s+hundred(?:\s+(?:and\s+)?([1-9][0-9]?))?\b")
+
+
+def _digits_hundred(match: re.Match[str]) -> str:
+    value = int(match.group(1)) * 100 + int(match.group(2) or 0)
+    return str(value) + " " * (len(match.group(0)) - len(str(value)))
+
+
 def words_to_digits(text: str) -> str:
-    """Rewrite number words as digits, padded with spaces so every offset stays put."""
+    """Rewrite number words as digits, padded with spaces so every offset stays put; digits
+    read out one by one ("oh two one three nine", "617 555 01 66") become one digit string."""
+    text = _DIGIT_RUN.sub(_collapse, text)
+    text = _DIGITS_HUNDRED.sub(_digits_hundred, text)
     return _NUMBER_RUN.sub(_number_run_to_digits, text)
 
 

@@ -7,9 +7,15 @@ extractors of the sibling modules in a fixed order (contact details first, so an
 are never read as a ZIP), each blanking the text it used.
 
 The package is a pure core: regular expressions compiled at import, small vocabularies
-(:mod:`app.conversation.nlu.vocabulary`) and a tiny number-words parser. No I/O, no clock, no
-models, so the same message always yields the same answer and a turn costs well under a
-millisecond.
+(:mod:`app.conversation.nlu.vocabulary`) and maintained libraries for what they do best:
+``phonenumbers`` (phone numbers), ``nameparser`` (names), ``text2num`` (cardinals in words),
+``rapidfuzz`` with the ``english-words`` word list (spelling repair, loaded once on first use).
+No network, no clock, no models, so the same message always yields the same answer; a turn
+costs well under a few milliseconds.
+
+Every stored value knows the words it came from (``Extraction.spans``, in the text as typed),
+and a message that offers two candidates without saying which ("85004 or 85008", two phone
+numbers) stores neither: the field is in ``Extraction.unsure`` for a clarifying question.
 
 Guiding rule: a wrong stored value is worse than asking again. Bare answers ("yes", "650",
 "tile") are read in the light of the field the advisor just asked for (``awaiting``); anything
@@ -46,10 +52,12 @@ from app.conversation.nlu.choices import (
     extract_shade,
     extract_timeline,
 )
-from app.conversation.nlu.contact import extract_email, extract_name, extract_phone
+from app.conversation.nlu.contact import extract_email, extract_phone
 from app.conversation.nlu.extraction import AWAITABLE, Extraction
 from app.conversation.nlu.intents import CORRECTION, intents_of
-from app.conversation.nlu.text import Scan, prepare
+from app.conversation.nlu.names import extract_name
+from app.conversation.nlu.spelling import repair
+from app.conversation.nlu.text import Scan, lower_same_length, prepare
 
 
 def understand(
@@ -69,20 +77,27 @@ def understand(
     orig, low = prepare(text)
     if not low:
         return Extraction()
+    typed = orig
+    repaired, origin = repair(orig)
+    if repaired is not orig:
+        orig, low = repaired, lower_same_length(repaired)
     scan = Scan(orig, low)
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    where: dict[str, int] = {}
+    where: dict[str, tuple[int, int]] = {}
+    unsure: dict[str, Any] = {}
 
     intents = intents_of(scan.work, awaiting)
-    unsure = "unsure" in intents
+    said_unsure = "unsure" in intents
     correction_match = CORRECTION.search(scan.work)
     correction = correction_match is not None
     # "I meant 250" with nothing awaited corrects the bill when 250 is a plausible bill.
-    numbers_awaiting = awaiting if awaiting is not None or not correction else "monthly_bill"
+    numbers_awaiting = awaiting
+    if correction and awaiting not in ("zip_code", "credit_band", "phone"):
+        numbers_awaiting = "monthly_bill"
 
     extract_email(scan, awaiting, values, errors, where)
-    extract_phone(scan, awaiting, values, errors, where)
+    extract_phone(scan, awaiting, values, errors, where, unsure)
     extract_name(scan, awaiting, values, errors, where)
     extract_zip(
         scan,
@@ -92,15 +107,23 @@ def understand(
         values=values,
         errors=errors,
         where=where,
+        unsure=unsure,
     )
     extract_numbers(
-        scan, numbers_awaiting, correction=correction, values=values, errors=errors, where=where
+        scan,
+        numbers_awaiting,
+        correction=correction,
+        values=values,
+        errors=errors,
+        where=where,
+        unsure=unsure,
     )
-    extract_homeowner(scan, awaiting, unsure, values, where)
+    extract_homeowner(scan, awaiting, said_unsure, values, where)
     extract_property(scan, awaiting, values, where)
-    extract_roof(scan, awaiting, unsure, values, where)
-    extract_shade(scan, awaiting, unsure, values, where)
-    extract_timeline(scan, awaiting, unsure, values, where)
+    correction_at = correction_match.start() if correction_match is not None else None
+    extract_roof(scan, awaiting, said_unsure, values, where, correction_at)
+    extract_shade(scan, awaiting, said_unsure, values, where, correction_at)
+    extract_timeline(scan, awaiting, said_unsure, values, where, correction_at)
     extract_credit_words(scan, awaiting, values, where)
     extract_battery(scan, awaiting, intents, values, where)
     if awaiting == "consent":
@@ -110,9 +133,32 @@ def understand(
     if correction_match is not None:
         corrected = frozenset(
             name
-            for name, position in where.items()
-            if name in values and position >= correction_match.start()
+            for name, (start, end) in where.items()
+            if name in values and end > correction_match.start()
         )
     for name in values:
         errors.pop(name, None)
-    return Extraction(values=values, errors=errors, intents=frozenset(intents), corrected=corrected)
+    range_of_bills = unsure.pop("monthly_bill_range", None)
+    del range_of_bills  # a range or two seasons average out: that is an answer, not a doubt
+    spans = {
+        # A value read from no particular words ("yes" to a yes/no question) is the whole answer.
+        name: (origin[start], origin[end - 1] + 1 if end > start else origin[start])
+        for name, (start, end) in where.items()
+        if name in values
+    }
+    for name in values:
+        spans.setdefault(name, (0, len(typed)))
+    for name in unsure:
+        values.pop(name, None)
+    return Extraction(
+        values=values,
+        errors=errors,
+        intents=frozenset(intents),
+        corrected=corrected,
+        spans=spans,
+        unsure={name: list(candidates) for name, candidates in unsure.items()},
+        text=typed,
+        declined=frozenset(
+            {awaiting} if awaiting and "skip" in intents and awaiting not in values else ()
+        ),
+    )

@@ -66,10 +66,15 @@ def prepare(text: str) -> tuple[str, str]:
         cleaned = _strip_markup(html.unescape(cleaned))
     cleaned = unicodedata.normalize("NFKC", cleaned).translate(_INVISIBLE).translate(_PUNCTUATION)
     cleaned = _SPACES.sub(" ", _CONTROL.sub(" ", cleaned)).strip()
-    lowered = cleaned.lower()
-    if len(lowered) != len(cleaned):  # e.g. "İ" lower-cases to two code points
-        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in cleaned)
-    return cleaned, lowered
+    return cleaned, lower_same_length(cleaned)
+
+
+def lower_same_length(text: str) -> str:
+    """``text`` lower-cased, character for character (so offsets stay valid)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # e.g. "İ" lower-cases to two code points
+        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    return lowered
 
 
 class Scan:
@@ -120,7 +125,8 @@ class PhraseTable:
 
 
 _NEGATED_BEFORE = re.compile(
-    r"(?:\bnot|\bisn't|\bisnt|\baren't|\bnever|\bwithout|n't)\s+"
+    r"(?:\bnot|\bisn't|\bisnt|\baren't|\bnever|\bwithout|n't|\binstead\s+of|\brather\s+than"
+    r"|\bi\s+(?:said|typed|put|wrote)|\bno\s+longer)\s+"
     r"(?:(?:a|an|the|really|very|exactly|actually|quite|in|on)\s+)?$"
 )
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")

@@ -50,6 +50,19 @@ PROPERTY_PHRASES: PhraseTable = (
             r"farm ?house",
             r"bungalow",
             r"sfh",
+            r"single[\s-]*fam",
+            r"colonial",
+            r"victorian",
+            r"craftsman",
+            r"cape cod",
+            r"(?:split|tri|bi)[\s-]*level",
+            r"split[\s-]*(?:foyer|entry)",
+            r"ranch(?! dressing)",
+            r"(?:standalone|stand-alone|detached|free-?standing) (?:home|house)",
+            r"[1-9] ?-?(?:bed(?:room)?s?|br|bd|bdr|bdrm)(?: [0-9.]+ ?(?:bath(?:room)?s?|ba))?"
+            r" (?:house|home|cape|ranch)",
+            r"[0-9,]+ (?:sq\.? ?ft\.?|sqft|square (?:feet|foot)) (?:house|home|cape|ranch)",
+            r"(?:own|owns|owned|have|bought) (?:a|an|the|our|my) (?:[0-9]{4}s )?cape",
         ),
     ),
     (
@@ -92,7 +105,8 @@ PROPERTY_PHRASES: PhraseTable = (
             r"(?:single|double|triple)[\s-]*wide",
         ),
     ),
-    ("mobile_home", WEAK, (r"trailer", r"mobile", r"manufactured")),
+    ("mobile_home", WEAK, (r"trailer", r"mobile", r"manufactured", r"modular")),
+    ("mobile_home", STRONG, (r"(?:on|with) a (?:steel )?chassis",)),
     (
         "multi_family",
         STRONG,
@@ -113,9 +127,15 @@ PROPERTY_PHRASES: PhraseTable = (
 
 # --- homeowner ----------------------------------------------------------------------------------
 
+
+def _NOT_AFTER(words: str) -> str:
+    """A regex guard: not right after any of these words."""
+    return "".join(f"(?<!{word}[ ])" for word in words.split())
+
+
 _NOT_A_HOME = (
     r"(?!(?: a| an| the| my| our)? (?:car|tesla|ev|truck|business|company|dog|cat|boat|shop"
-    r"|store|restaurant|franchise)\b)"
+    r"|store|restaurant|franchise|system|panels?|solar|batter(?:y|ies)|equipment|mistake)\b)"
 )
 
 # "neutral" phrases mention renting without saying the person rents now.
@@ -131,6 +151,17 @@ HOMEOWNER_PHRASES: PhraseTable = (
             r"tenants?",
             r"(?:my|our|the) landlord",
             r"leas(?:e|ing) (?:the|this|our|my|an?) (?:house|home|place|apartment|condo|unit)",
+            r"(?:do not|don't|dont|doesn't|does not) own",
+            r"(?:i|we) lease(?! (?:the |our |my |a |an )?(?:panels?|solar|system|car|tesla|truck))",
+        ),
+    ),
+    (
+        "false",
+        WEAK,
+        (
+            r"leas(?:e|ed|ing)",
+            r"(?:my |our )?(?:parents|mom|dad|mother|father|family|uncle|aunt|grandma|grandpa"
+            r"|grandparents|in-?laws) owns?",
         ),
     ),
     (
@@ -149,6 +180,18 @@ HOMEOWNER_PHRASES: PhraseTable = (
         STRONG,
         (
             r"(?:i|we) (?:do |both |already |actually |fully |currently )?own" + _NOT_A_HOME,
+            # A bare "own" / "owned" ("yo. 90210. own."), but not "my own", "my landlord owns it".
+            _NOT_AFTER(
+                "my our your their his her its to landlord parents mom dad family uncle aunt who"
+            )
+            + r"(?:co-?)?own(?:ed|s)?(?! up)"
+            + _NOT_A_HOME,
+            _NOT_AFTER("business car pet dog shop store land previous former prior old original")
+            + r"owners?(?!'s)",
+            r"(?:house|home|place|property) is (?:mine|ours)",
+            r"(?:it'?s|it is) mine",
+            r"closed on (?:a|the|our|my) (?:house|home|place|condo|townhouse)",
+            r"inherited (?:a |the |our |my )?(?:\w+'s )?(?:house|home|place)",
             r"(?:i|we)(?:'re| are|'m| am) (?:the |a )?(?:home ?)?owners?",
             r"home ?owners?",
             r"owner[\s-]*occupied",
@@ -156,14 +199,16 @@ HOMEOWNER_PHRASES: PhraseTable = (
             r"(?:it'?s|it is) ours",
             r"own(?:s|ed)? (?:the|our|my|this|a|an) (?:home|house|place|property|condo"
             r"|townhouse|townhome|unit|apartment)",
-            r"(?:we|i) bought (?:the|our|my|this|a|an|it)",
+            r"(?:we|i) (?:just |recently |finally )?bought (?:the|our|my|this|a|an|it)",
             r"(?:have|got|pay) a mortgage",
             r"mortgage",
+            r"mortgaged",
             r"paid off",
             r"(?:i'?m|i am) (?:a|the) landlord",
             r"rent(?:s|ing|ed)? (?:(?:it|them|the \w+|a \w+|our \w+|my \w+|units?|rooms?) )?out",
             r"(?:i|we) have (?:a |some |two |2 )?tenants?",
             r"(?:our|my) (?:tenants?|renters?)",
+            r"(?:out )?to (?:tenants?|renters?)",
         ),
     ),
 )
@@ -252,7 +297,7 @@ SHADE_PHRASES: PhraseTable = (
             r"no (?:trees|shade|shading|shadows|obstructions)",
             r"not (?:shaded|shady)",
             r"unshaded",
-            r"zero shade",
+            r"(?:zero|0) shade",
             r"full (?:sun|sunlight)",
             r"(?:sunny|sun) all day",
             r"all[\s-]*day sun",
@@ -274,7 +319,7 @@ SHADE_PHRASES: PhraseTable = (
             r"not (?:very|too|that|really) shady",
             r"a little shady",
             r"a few trees",
-            r"one tree",
+            r"(?:one|1|a) (?:small |little |single )?tree",
             r"a (?:small |single )?tree",
             r"a couple(?: of)? trees",
             r"couple trees",
@@ -314,6 +359,7 @@ SHADE_PHRASES: PhraseTable = (
             r"quite a few trees",
             r"(?:moderate|medium|moderately) shad(?:e|ed|y|ing)",
             r"(?:a fair|a good|fair) (?:amount|bit) of shade",
+            r"a fair amount",
             r"shaded (?:part|some) of the day",
             r"partly sunny",
         ),
@@ -356,6 +402,11 @@ SHADE_PHRASES: PhraseTable = (
             r"dense trees",
             r"wooded",
             r"tree canopy",
+            r"(?:trees?|oaks?|maples?|pines?|branches) (?:covers?|shades?|hangs? over)"
+            r"(?: most of| all of)? the (?:roof|house)",
+            r"(?:covers?|shades?) (?:most|all) of the roof",
+            r"in the woods",
+            r"lots ?a trees",
             r"no sun",
             r"(?:barely|hardly) any sun",
             r"not much sun",
@@ -384,6 +435,10 @@ TIMELINE_PHRASES: PhraseTable = (
             r"urgent(?:ly)?",
             r"yesterday",
             r"(?:this|next) week",
+            r"this month",
+            r"ready to go(?: now)?",
+            r"(?:soon|quick|fast) as (?:possible|we can|i can|you can)",
+            r"(?:in |within )?(?:the )?next (?:30|thirty) days",
         ),
     ),
     (
@@ -458,6 +513,11 @@ TIMELINE_PHRASES: PhraseTable = (
             r"couple (?:of )?years",
             r"years from now",
             r"gathering (?:info|information)",
+            r"no plans?(?: yet| right now)?",
+            r"kicking (?:the )?tires",
+            r"(?:more|longer) than a year",
+            r"over a year",
+            r"just (?:researching|looking|browsing|curious|exploring|checking)(?: \w+)? for now",
         ),
     ),
     (
@@ -557,7 +617,8 @@ BATTERY_WORD = (
 # --- yes / no -----------------------------------------------------------------------------------
 
 YES_PHRASES = (
-    r"yes|yeah|yea|yep|yup|ya|yah|yess+|sure|surely|ok|okay|okey|alright|all right|absolutely"
+    r"yes|yeah|yea|yep|yup|ya|yah|yess+|yessir|yes sir|sure|surely|ok|okay|okey|alright|all right"
+    r"|absolutely"
     r"|definitely|certainly|of course|correct|affirmative|agreed?|i consent|consent|go ahead"
     r"|sounds good|fine|please do|we do|i do|i am|we are|that's right|thats right|you bet"
     r"|totally|indeed|true|for sure|please contact me|you (?:can|may) contact me|feel free"
@@ -625,3 +686,47 @@ NAME_SOFT_STOPWORDS = _words(
 SURNAME_PARTICLES = _words("van von der den de del della di da du la le dos das ter ten bin ibn")
 NAME_TITLES = _words("mr mrs ms miss mx dr prof")
 NAME_SUFFIXES = {"jr": "Jr.", "sr": "Sr.", "ii": "II", "iii": "III", "iv": "IV"}
+
+# --- spelling repair ----------------------------------------------------------------------------
+
+# The words a misspelling may be repaired into (app/conversation/nlu/spelling.py): the words the
+# phrase tables answer with. Short and common words are left out on purpose.
+SPELLING_TARGETS = _words(
+    """
+    single family house home detached townhouse townhome rowhouse condo condominium apartment
+    mobile manufactured trailer duplex triplex fourplex colonial ranch bungalow victorian
+    craftsman farmhouse brownstone split level
+    asphalt shingle shingles composition architectural metal standing steel tile tiles clay
+    terracotta concrete spanish flat membrane rubber slate cedar shake shakes wooden
+    shade shaded shady trees heavy heavily moderate moderately medium partial partially light
+    lightly little minimal sunny
+    excellent good fair poor average decent terrible
+    months month weeks years researching research looking browsing curious immediately possible
+    owner owners homeowner owned owning renting renter renters lease leasing tenant tenants
+    mortgage battery batteries backup powerwall electric electricity monthly interested agree
+    solar hello
+    """
+)
+# Words the dictionary knows but chat uses as the typo they are, and our own words it lacks.
+SPELLING_FIXES = {"monts": "months", "mnths": "months", "mths": "months", "yrs": "years"}
+KNOWN_WORDS = _words(
+    """
+    kinda sorta gonna wanna gotta lemme dunno idk lol lmao omg btw tbh imo fyi thx pls plz
+    wifi kwh kw tesla hoa ev evs fico zip zipcode email gmail yahoo hotmail outlook icloud
+    """
+)
+
+# Words that are never a name, whatever introduced them: exclamations, laughter, fillers,
+# chat words and the placeholders people type to test a form.
+NOT_NAMES = _words(
+    """
+    whoa woah wow woww oh ooh ah aha haha hahaha hehe lol lmao rofl omg hmm hmmm hm umm um uh
+    uhh er erm meh ugh yikes oops whoops yay hooray cool neat nice awesome great cheers thanks
+    thx ty bye hiya howdy yo sup hey hi hello test testing asdf qwerty foo bar none null
+    thing things stuff deal problem way question
+    nobody anonymous unknown idk dunno nah nope yeah yes yep yup ok okay k kk sure
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march april june july august september october november december
+    solar panels panel battery batteries quote estimate estimates installer installers info
+    """
+)

@@ -48,11 +48,15 @@ export function LeadStatusForm({ lead }: { lead: LeadDetail }) {
   // on their own); the API refuses anything else.
   const choices = [...new Set([lead.status, ...lead.allowed_statuses])].filter(isStatus);
   if (choices.length === 1) {
+    // Still say what was just saved: a change to a status with no way back by hand lands here.
     return (
-      <p className="text-sm text-muted-foreground">
-        Status: {isStatus(lead.status) ? STATUS_LABELS[lead.status] : lead.status}. It changes by itself from here (a sale, a return or a
-        merge).
-      </p>
+      <div className="space-y-2">
+        <p className="text-sm text-muted-foreground">
+          Status: {isStatus(lead.status) ? STATUS_LABELS[lead.status] : lead.status}. It changes by itself from here (a sale, a return or a
+          merge).
+        </p>
+        {saved ? <Feedback pending={false} error={null} success={saved} /> : null}
+      </div>
     );
   }
   return (

@@ -3,6 +3,7 @@ import { Link } from 'wouter';
 
 import { NetworkError, userMessage } from '../../../api/errors';
 import { ProblemBanner } from '../../../components/ProblemBanner';
+import { trackOnce } from '../../../lib/analytics';
 import { textLink } from '../../../components/ui/styles';
 import { chatFrame } from '../chat-frame';
 import { MAX_MESSAGE_LENGTH, useChat, type ChatController } from '../use-chat';
@@ -57,6 +58,20 @@ export function Chat() {
   }
 
   const hasUserMessages = session?.messages.some((message) => message.role === 'user') ?? false;
+
+  // The funnel's steps, once per chat (whether a contact detail was given, never which).
+  const chatId = session?.id;
+  const state = session?.state;
+  const hasEstimate = Boolean(state?.estimate);
+  const gaveContact = Boolean(state?.slots.email) || Boolean(state?.slots.phone);
+  const consented = Boolean(state?.lead_id);
+  useEffect(() => {
+    if (!chatId) return;
+    if (hasUserMessages) trackOnce('chat_started', chatId);
+    if (hasEstimate) trackOnce('estimate_shown', chatId);
+    if (gaveContact) trackOnce('contact_given', chatId);
+    if (consented) trackOnce('consented', chatId);
+  }, [chatId, hasUserMessages, hasEstimate, gaveContact, consented]);
 
   return (
     <div className={chatFrame}>

@@ -84,8 +84,11 @@ export function Composer({
           Send
         </button>
       </div>
-      <div className="mt-1 flex flex-wrap justify-between gap-x-4 text-xs text-ink-muted">
-        <p id={hintId}>Enter sends. Shift+Enter adds a new line.</p>
+      <div className="flex flex-wrap justify-between gap-x-4 text-xs text-ink-muted sm:mt-1">
+        {/* Keyboard advice: no room for it on a phone (still read out as the box's description). */}
+        <p id={hintId} className="hidden sm:block">
+          Enter sends. Shift+Enter adds a new line.
+        </p>
         {showCounter && (
           <p
             id={counterId}

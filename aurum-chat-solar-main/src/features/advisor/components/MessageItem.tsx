@@ -1,5 +1,6 @@
 import type { ChatMessage, Estimate } from '../../../api/types';
 import { EstimateCard } from '../../../components/estimate/EstimateCard';
+import { LegalLinks } from '../../../components/legal/LegalLinks';
 import { Bubble } from './Bubble';
 
 function disclosureOf(message: ChatMessage): string | null {
@@ -22,6 +23,7 @@ function ConsentBubble({ content, disclosure }: { content: string; disclosure: s
       <p className="mt-2 whitespace-pre-wrap" data-disclosure="">
         {disclosure}
       </p>
+      <LegalLinks className="mt-2" />
       {question && <p className="mt-3 font-semibold whitespace-pre-wrap">{question}</p>}
     </div>
   );
