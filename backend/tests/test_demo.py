@@ -42,6 +42,25 @@ def rows(data_dir: Path, query: str) -> list[tuple]:
         return db.execute(query).fetchall()
 
 
+def assert_rollups_add_up(data_dir: Path) -> None:
+    """The analytics rollups (every grain) hold exactly the raw rows' totals."""
+    raw = rows(
+        data_dir,
+        "SELECT (SELECT count(*) FROM leads), (SELECT count(*) FROM lead_sales), "
+        "(SELECT coalesce(sum(price_cents), 0) FROM lead_sales), "
+        "(SELECT count(*) FROM lead_returns WHERE status = 'accepted')",
+    )
+    for table in ("analytics_daily", "analytics_partner_daily"):
+        assert (
+            rows(
+                data_dir,
+                f"SELECT coalesce(sum(leads), 0), coalesce(sum(sales), 0), "
+                f"coalesce(sum(gross_cents), 0), coalesce(sum(returns), 0) FROM {table}",
+            )
+            == raw
+        ), table
+
+
 def test_the_seed_makes_a_consistent_business(seeded: tuple[Path, str]) -> None:
     data_dir, out = seeded
     assert "partners           5" in out and "done:" in out
@@ -72,6 +91,7 @@ def test_the_seed_makes_a_consistent_business(seeded: tuple[Path, str]) -> None:
     # still go to the (disabled) webhooks.
     waiting = rows(data_dir, "SELECT DISTINCT topic FROM outbox_events WHERE processed_at IS NULL")
     assert waiting in ([], [("lead.sold",)])
+    assert_rollups_add_up(data_dir)
 
 
 def test_a_second_seed_needs_reset(seeded: tuple[Path, str]) -> None:
@@ -88,6 +108,7 @@ def test_a_second_seed_needs_reset(seeded: tuple[Path, str]) -> None:
         "WHERE l.id IS NULL",
     )
     assert orphans == 0
+    assert_rollups_add_up(data_dir)  # the deleted demo leads left the rollups too
 
 
 def test_refused_outside_development(tmp_path: Path) -> None:

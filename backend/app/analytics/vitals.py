@@ -6,13 +6,12 @@ the server processes in multiprocess mode), and :func:`snapshot` for ``/admin/sy
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Histogram, multiprocess
+from prometheus_client import Histogram
 
-from app.core.middleware import Metrics, multiprocess_directory
+from app.core.middleware import Metrics
+from app.system.service import quantile
 
 SECONDS_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 15, 20, 30)
 CLS_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 5)
@@ -46,19 +45,11 @@ class WebVitals:
         elif name == "CLS":
             self.cls.observe(value)
 
-    def _families(self) -> Iterable[Any]:
-        directory = multiprocess_directory()
-        if directory is None:
-            return self.metrics.registry.collect()
-        combined = CollectorRegistry()
-        multiprocess.MultiProcessCollector(combined, path=directory)
-        return combined.collect()
-
     def snapshot(self) -> list[dict[str, Any]]:
         """``[{"name", "p75", "count"}]`` for LCP, INP (milliseconds) and CLS; p75 is
         interpolated within its histogram bucket, null before the first report."""
         buckets: dict[str, list[tuple[float, float]]] = {name: [] for name in NAMES}
-        for family in self._families():
+        for family in self.metrics.collect():
             if family.name not in ("aurum_web_vitals_seconds", "aurum_web_vitals_cls"):
                 continue
             for sample in family.samples:
@@ -79,26 +70,15 @@ class WebVitals:
 
 
 def percentile(cumulative: list[tuple[float, float]], q: float) -> tuple[float | None, int]:
-    """The ``q`` quantile of a Prometheus histogram's cumulative (le, count) buckets (as
-    histogram_quantile does it), and the number of observations."""
+    """The ``q`` quantile of a histogram's cumulative (le, count) buckets (the system
+    page's ``quantile``, as Prometheus's histogram_quantile) and its observation count."""
     merged: dict[float, float] = {}
     for le, count in cumulative:
         merged[le] = merged.get(le, 0) + count
     ordered = sorted(merged.items())
-    total = ordered[-1][1] if ordered else 0
-    if not total:
+    if not ordered or not ordered[-1][1]:
         return None, 0
-    rank = q * total
-    lower_le, lower_count = 0.0, 0.0
-    for le, count in ordered:
-        if count >= rank:
-            if math.isinf(le):
-                return lower_le, int(total)  # beyond the last bound: its lower edge
-            width = count - lower_count
-            fraction = (rank - lower_count) / width if width else 1.0
-            return lower_le + (le - lower_le) * fraction, int(total)
-        lower_le, lower_count = le, count
-    return lower_le, int(total)
+    return quantile(q, ordered), int(ordered[-1][1])
 
 
 def snapshot(app: Any) -> list[dict[str, Any]]:
