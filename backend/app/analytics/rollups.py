@@ -46,6 +46,7 @@ from app.analytics.models import (
     DimensionDailyRollup,
     PartnerDailyRollup,
 )
+from app.core import masking
 from app.leads.models import Lead
 from app.partners.models import LeadOutcome, LeadReturn, LeadSale
 
@@ -60,8 +61,12 @@ def day_of(moment: datetime) -> date:
 
 
 def label(value: object) -> str:
-    """A UTM value as the rollups key it: trimmed, lower case, at most 64 characters."""
-    text = str(value).strip().lower()[:LABEL_LENGTH] if value is not None else ""
+    """A UTM value as the rollups key it: anything shaped like an e-mail address, a phone
+    number or a street address ``[removed]`` (tags may carry them; the rollups and the
+    analysts reading them must not), trimmed, lower case, at most 64 characters."""
+    if value is None:
+        return NO_VALUE
+    text = masking.redact_text(str(value).strip()).lower()[:LABEL_LENGTH]
     return text or NO_VALUE
 
 

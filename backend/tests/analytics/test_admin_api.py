@@ -229,3 +229,22 @@ async def test_who_may_read(
     headers = await as_role(role) if role else {}
     response = await client.get(f"{ANALYTICS}/{path}", params=params, headers=headers)
     assert response.status_code == status, response.text
+
+
+async def test_contact_details_in_utm_tags_never_reach_the_rollups(
+    app: FastAPI, client: httpx.AsyncClient, db_session: AsyncSession, as_role
+) -> None:
+    utm = {"utm_source": "Mail pat.quinn@example.com", "utm_campaign": "call 602-555-0143"}
+    await submit_lead(db_session, utm=utm)
+    await db_session.commit()
+    day = {"from": _today(), "to": _today()}
+    analyst = await as_role("analyst")
+    texts = []
+    for by in ("source", "campaign"):
+        response = await client.get(
+            f"{ANALYTICS}/breakdown", params={**day, "by": by}, headers=analyst
+        )
+        assert response.status_code == 200
+        texts.append(response.text)
+    assert "pat.quinn" not in " ".join(texts) and "555-0143" not in " ".join(texts)
+    assert '"mail [removed]"' in texts[0] and '"call [removed]"' in texts[1]
