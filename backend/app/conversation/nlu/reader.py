@@ -23,8 +23,8 @@ else needs wording specific enough to stand on its own.
 
 Documented choices
 ------------------
-* A named season ("this summer", "by spring") is ``3_6_months``; "next spring" is
-  ``6_12_months``. The module never reads the clock, and a season is usually a quarter or two out.
+* A named season ("this summer", "by spring", "next spring") is not read: how far away it is
+  depends on today's date, and the module never reads the clock.
 * Durations beyond a year ("in 2 years", "a few years") are ``researching``; under a month
   ("in 2 weeks") is ``asap``.
 * Two different bill amounts in one message ("150 in winter, 300 in summer") give their mean;

@@ -93,8 +93,8 @@ PROPERTY_PHRASES: PhraseTable = (
             r"apartment (?:that )?(?:i|we) own",
         ),
     ),
-    # A bare "apartment" is a condo only when it answers "what kind of home?" from an owner.
-    ("condo", WEAK, (r"apartment", r"co-?op", r"unit")),
+    # A bare "apartment" may be rented or a condo: only an owned one ("own an apartment") is.
+    ("condo", WEAK, (r"co-?op", r"unit")),
     (
         "mobile_home",
         STRONG,
@@ -150,6 +150,8 @@ HOMEOWNER_PHRASES: PhraseTable = (
             r"rent(?:s|ing|er|ers)?",
             r"tenants?",
             r"(?:my|our|the) landlord",
+            r"(?:i|we) (?:still )?(?:live|living|stay|staying) (?:w|w/|with) (?:my |our )?"
+            r"(?:parents|mom|dad|mother|father|family|folks|in-?laws|grandparents|roommates?)",
             r"leas(?:e|ing) (?:the|this|our|my|an?) (?:house|home|place|apartment|condo|unit)",
             r"(?:do not|don't|dont|doesn't|does not) own",
             r"(?:i|we) lease(?! (?:the |our |my |a |an )?(?:panels?|solar|system|car|tesla|truck))",
@@ -169,6 +171,8 @@ HOMEOWNER_PHRASES: PhraseTable = (
         STRONG,
         (
             r"(?:used to|would|previously|once) rent",
+            # Rent-to-own is not ownership yet, nor plain renting: the advisor asks again.
+            r"rent(?:ing)?[\s-]*to[\s-]*own",
             r"rented (?:before|previously|for)",
             r"(?:former|ex-?)(?:renters?|tenants?)",
             r"rent (?:the |our |a )?(?:lot|land|space|pad|spot)",
@@ -242,7 +246,16 @@ ROOF_PHRASES: PhraseTable = (
         STRONG,
         (r"(?:clay|spanish|concrete|barrel|terracotta|mission|s|cement) tiles?", r"tile roof"),
     ),
-    ("tile", WEAK, (r"tiles?(?! floors?)", r"clay", r"terracotta", r"spanish")),
+    (
+        "tile",
+        WEAK,
+        (
+            r"tiles?(?! floors?)(?! (?:i|we|you|u|he|she|they|then|later|tomorrow)\b)",
+            r"clay",
+            r"terracotta",
+            r"spanish",
+        ),
+    ),
     (
         "flat",
         STRONG,
@@ -361,6 +374,7 @@ SHADE_PHRASES: PhraseTable = (
             r"(?:a fair|a good|fair) (?:amount|bit) of shade",
             r"a fair amount",
             r"shaded (?:part|some) of the day",
+            r"(?:most|much) of the (?:afternoon|morning|evening)s?",
             r"partly sunny",
         ),
     ),
@@ -416,11 +430,8 @@ SHADE_PHRASES: PhraseTable = (
 )
 
 # --- timeline -----------------------------------------------------------------------------------
-# Seasons: "this spring/summer/fall/winter" (and "by summer") map to 3_6_months. The NLU is pure
-# and never reads the clock, so it cannot know how far away the season is; a named season is
-# usually one or two quarters out. "next spring" is a year-scale plan: 6_12_months.
-
-_SEASON = r"(?:spring|summer|fall|autumn|winter)"
+# A named season ("this summer", "by spring", "next spring") is not read: the NLU is pure and never
+# reads the clock, so it cannot know how far away the season is, and a guess is worse than asking.
 
 TIMELINE_PHRASES: PhraseTable = (
     (
@@ -437,6 +448,7 @@ TIMELINE_PHRASES: PhraseTable = (
             r"(?:this|next) week",
             r"this month",
             r"ready to go(?: now)?",
+            r"(?:move|moving|go|going|act|get (?:it )?done) (?:fast|quickly|quick)",
             r"(?:soon|quick|fast) as (?:possible|we can|i can|you can)",
             r"(?:in |within )?(?:the )?next (?:30|thirty) days",
         ),
@@ -473,7 +485,6 @@ TIMELINE_PHRASES: PhraseTable = (
         (
             r"(?:a )?few months",
             r"several months",
-            r"(?:this|by|before|come|until|till|by the|before the) (?:coming )?" + _SEASON,
             r"half a year",
             r"six months",
             r"mid[\s-]*year",
@@ -490,7 +501,6 @@ TIMELINE_PHRASES: PhraseTable = (
             r"sometime this year",
             r"within (?:a|the|one|1) year",
             r"in (?:a|one) year",
-            r"(?:early|next) " + _SEASON,
         ),
     ),
     ("6_12_months", WEAK, (r"this year",)),
@@ -623,6 +633,7 @@ YES_PHRASES = (
     r"|sounds good|fine|please do|we do|i do|i am|we are|that's right|thats right|you bet"
     r"|totally|indeed|true|for sure|please contact me|you (?:can|may) contact me|feel free"
     r"|why not|no problem|no worries|not a problem|interested|i'm in|count me in"
+    r"|(?:let'?s |just )?do it|go for it"
 )
 NO_PHRASES = (
     r"no|nope|nah|nay|not|never|negative|decline|disagree|refuse|false|no thanks|no thank you"
