@@ -123,13 +123,23 @@ def _utility(text: str, mention: Mention) -> str | None:
     found = [
         (mention.start - len(before) + m.start(), m.lastgroup) for m in _UTILITY.finditer(before)
     ]
-    found += [(mention.end + m.start(), m.lastgroup) for m in _UTILITY.finditer(after[:24])]
+    found += [
+        (mention.end + m.start(), m.lastgroup)
+        for m in _UTILITY.finditer(after[:24])
+        # "electric is 140 gas is another 80": "gas" names the next amount, not this one.
+        if not _NAMES_NEXT_AMOUNT.match(after[m.end() :])
+        and not re.search(r"[0-9]", after[: m.start()])
+    ]
     if not found:
         return None
     nearest = min(found, key=lambda item: abs(item[0] - mention.start))
     return nearest[1]
 
 
+_NAMES_NEXT_AMOUNT = re.compile(
+    r"^\s*(?:bills?\s+)?(?:is|was|runs?|:|=|-)?\s*(?:another|about|around|like|roughly|maybe|~)?"
+    r"\s*\$?\s*[0-9]"
+)
 _BILL_RIGHT_BEFORE = re.compile(
     r"\b(?:bills?|electric(?:ity)?)\s*(?:is\s+|of\s+|:\s*)?(?:about\s+|around\s+|~\s*)?\$?\s*$"
 )

@@ -719,7 +719,14 @@ SPELLING_TARGETS = _words(
     """
 )
 # Words the dictionary knows but chat uses as the typo they are, and our own words it lacks.
-SPELLING_FIXES = {"monts": "months", "mnths": "months", "mths": "months", "yrs": "years"}
+SPELLING_FIXES = {
+    "monts": "months",
+    "mnths": "months",
+    "mths": "months",
+    "yrs": "years",
+    "hundo": "hundred",
+    "hundos": "hundred",
+}
 KNOWN_WORDS = _words(
     """
     kinda sorta gonna wanna gotta lemme dunno idk lol lmao omg btw tbh imo fyi thx pls plz
