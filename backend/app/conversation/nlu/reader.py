@@ -29,6 +29,8 @@ Documented choices
   ("in 2 weeks") is ``asap``.
 * Two different bill amounts in one message ("150 in winter, 300 in summer") give their mean;
   in a correction ("not 300, 250" / "200, actually 250") the last one wins.
+* A bound on the bill ("over 300", "at least 200", "under 100") is not the bill: it is offered in
+  ``Extraction.unsure`` and nothing is stored. (A bound on a credit score still settles its band.)
 * A bill below ``MIN_MONTHLY_BILL_USD`` (including a yearly amount under $12) is invalid.
 * Telephone numbers follow the NANP plan: area code and exchange start with 2-9 and are not
   N11 service codes (211, 911, ...). 555-01XX numbers are fictional but well-formed: accepted.
