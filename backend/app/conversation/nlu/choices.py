@@ -203,7 +203,8 @@ def extract_roof(
     if hit is not None:
         values["roof_type"] = hit.value
         where["roof_type"] = (hit.start, hit.end)
-    elif awaiting == "roof_type" and unsure:
+    elif awaiting == "roof_type" and unsure and not _QUESTION.search(text):
+        # "not sure" is other (checked on site); "not sure, its grey?" is still guessing: ask.
         values["roof_type"] = "other"
 
 
@@ -240,6 +241,18 @@ _DURATION = re.compile(
     r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?)\b(?!\s+ago)"
     r"(?:\s+or\s+(?P<q3>[0-9]+|so))?"
 )
+_TENURE_BEFORE = re.compile(
+    r"\b(?:lived|living|live|been|owned|resided|stayed|had\s+(?:it|the\s+\w+|this\s+\w+))\b"
+)
+
+
+def clause_before(text: str, start: int) -> str:
+    """The words before ``start`` back to the nearest punctuation."""
+    before = text[max(0, start - 40) : start]
+    cut = max(before.rfind(mark) for mark in ",.;!?")
+    return before[cut + 1 :]
+
+
 _STRONG_DURATION_PREFIX = frozenset(
     {"in", "within", "next", "over the next", "in the next", "within the next", "the next",
      "in about", "in around", "in like", "less than", "under", "after", "by", "more than",
@@ -292,6 +305,8 @@ def extract_timeline(
             if not hit.strong:
                 weak.add(hit.start)
     for match in _DURATION.finditer(text):
+        if _TENURE_BEFORE.search(clause_before(text, match.start())):
+            continue  # "we've lived here 6 years": how long, not when
         prefix = re.sub(r"\s+", " ", (match.group("prefix") or "").strip())
         if not (prefix in _STRONG_DURATION_PREFIX or match.group("q2") or awaiting == "timeline"):
             continue

@@ -301,6 +301,8 @@ def extract_name(
                     first, last = _parse(phrase)
             if first and len(first.rstrip(".")) == 1 and not last:
                 first = None  # a lone initial is not a name
+            if last and len(last.rstrip(".")) == 1:
+                last = None  # "emily r": an initial, not the last name
             for field, value in (("first_name", first), ("last_name", last)):
                 if value and field not in names:
                     names[field] = value
