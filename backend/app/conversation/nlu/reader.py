@@ -58,6 +58,7 @@ from app.conversation.nlu.contact import extract_email, extract_phone
 from app.conversation.nlu.extraction import AWAITABLE, Extraction
 from app.conversation.nlu.intents import CORRECTION, intents_of
 from app.conversation.nlu.names import extract_name
+from app.conversation.nlu.revisions import revise
 from app.conversation.nlu.spelling import repair
 from app.conversation.nlu.text import Scan, lower_same_length, prepare
 
@@ -133,6 +134,14 @@ def understand(
 
     corrected: frozenset[str] = frozenset()
     if correction_match is not None:
+        revise(
+            orig,
+            correction_match.span(),
+            awaiting,
+            values,
+            where,
+            lambda piece, field: understand(piece, field, zip_is_known=zip_is_known).values,
+        )
         corrected = frozenset(
             name
             for name, (start, end) in where.items()
