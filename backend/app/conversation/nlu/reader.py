@@ -99,7 +99,7 @@ def understand(
     if correction and awaiting not in ("zip_code", "credit_band", "phone"):
         numbers_awaiting = "monthly_bill"
 
-    extract_email(scan, awaiting, values, errors, where)
+    extract_email(scan, awaiting, values, errors, where, unsure)
     extract_phone(scan, awaiting, values, errors, where, unsure)
     extract_name(scan, awaiting, values, errors, where)
     extract_zip(
