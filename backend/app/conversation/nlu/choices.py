@@ -402,7 +402,12 @@ _OUTAGES = re.compile(
 )
 _BATTERY_NICE = re.compile(
     r"\b(?:batter(?:y|ies)|powerwall|backup)\b[^.?!]{0,20}\b(?:would\s+be\s+)?"
-    r"(?:nice|great|good|awesome|ideal|perfect|helpful|useful)\b"
+    r"(?:nice|great|good|awesome|ideal|perfect|helpful|useful|sick|dope|rad|sweet|cool|clutch)\b"
+)
+# "i'd love one", "i wood love one" (a typo'd "would"): wanting the thing just asked about.
+_WOULD_LIKE = re.compile(
+    r"^\W*(?:i|we)\s*(?:would|wood|'d|d)\s+(?:really\s+|totally\s+)?(?:love|like|want)\s+"
+    r"(?:one|it|that|them|to\s+(?:have|get|add)\s+(?:one|it|that))\b"
 )
 _MAYBE = re.compile(
     r"\b(?:maybe|perhaps|possibly|might|not\s+sure|unsure|don'?t\s+know|idk|later|undecided)\b"
@@ -438,7 +443,7 @@ def extract_battery(
     if asked and _NO_BATTERY.search(text):
         values["battery_interest"] = False
         return
-    if asked and (_OUTAGES.search(text) or _BATTERY_NICE.search(text)):
+    if asked and (_OUTAGES.search(text) or _BATTERY_NICE.search(text) or _WOULD_LIKE.search(text)):
         values["battery_interest"] = True  # "we lost power for 3 days": that is why they want one
         return
     if asked and not values and (answer := bare_polarity(text, "battery_interest")) is not None:

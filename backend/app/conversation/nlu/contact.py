@@ -100,6 +100,7 @@ def extract_email(
 _PHONE_ATTEMPT = re.compile(
     r"\b(?:phone|cell|mobile|telephone|tel|number)\s*(?:number\s*)?(?:is|:|=|'s)?\s*\+?\(?[0-9][0-9()\s.\-]*"
 )
+_LETTER_O = re.compile(r"(?<=[0-9])o(?=[0-9])|(?<=[0-9])o(?=-?[0-9])|(?<=[0-9]-)o(?=[0-9])")
 _DIGIT_RUNS = re.compile(r"[0-9]")
 _PHONE_LABEL = re.compile(r"\b(cell|mobile|home|work|office|landline|house|business|personal)\b")
 _PREFERRED = re.compile(
@@ -146,7 +147,8 @@ def extract_phone(
 ) -> None:
     """A US phone number however it is written; with two, the one the homeowner prefers ("cell
     is best", "text the mobile"), the corrected one ("no wait, 303-..."), or none (unsure)."""
-    candidates = _phone_candidates(scan.work)
+    # "415-9o2-7713": a letter o typed for a zero between digits (same length, same positions).
+    candidates = _phone_candidates(_LETTER_O.sub("0", scan.work))
     for start, end, _, _ in candidates:
         scan.mask(start, end)
     distinct = {e164 for _, _, e164, _ in candidates}
