@@ -401,6 +401,11 @@ VALUE_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     ),
     ("do it", "consent", {"consent": True}),
     ("Dave, sorry for the delay", "first_name", {"first_name": "Dave"}),
+    ("we bought in 2012", "zip_code", {"homeowner": True}),
+    ("im a landlord, own a fourplex, tenants pay the electric", None, {"homeowner": True}),
+    ("no way, that's awesome! sure", "consent", {"consent": True}),
+    ("no way", "consent", {"consent": False}),
+    ("none. oh and the zip i gave before was wrong, its 30312", "shade", {"shade": "none"}),
 ]
 
 _MISSING = object()
@@ -561,6 +566,7 @@ FALSE_POSITIVE_CASES: list[tuple[str, str | None, set[str]]] = [
     ("tile i get home, ill check", "roof_type", {"roof_type"}),
     ("not sure, its grey?", "roof_type", {"roof_type"}),
     ("kim.lee@icloud.com or kimlee@gmail.com whichever", "email", {"email"}),
+    ("wife wants batteries i want panels lol", None, {"battery_interest"}),
     ("we moved in 2 years ago", None, {"timeline"}),
     ("house", None, {"property_type"}),
     ("our house gets lots of sun", None, {"property_type"}),

@@ -399,7 +399,13 @@ def extract_numbers(
         errors["credit_band"] = HINT_CREDIT_RANGE
 
     wrong_length = zip_attempt or (
-        awaiting == "zip_code" and "monthly_bill" not in values and _LONG_DIGITS.search(scan.work)
+        awaiting == "zip_code"
+        and "monthly_bill" not in values
+        and any(
+            # "we bought in 2012": a year, not a short ZIP
+            not (_YEAR.match(digits.group(0)) and _YEAR_BEFORE.search(scan.work[: digits.start()]))
+            for digits in _LONG_DIGITS.finditer(scan.work)
+        )
     )
     if wrong_length and "zip_code" not in values and "zip_code" not in errors:
         errors["zip_code"] = HINT_ZIP_LENGTH

@@ -129,6 +129,13 @@ def extract_homeowner(
         and not negated(scan.work, hit.start)
         and not in_question(scan.work, hit.start)
     ]
+    if any(hit.value == "true" for hit in hits):
+        # "im a landlord, own a fourplex, tenants pay the electric": their tenants, not them.
+        hits = [
+            hit
+            for hit in hits
+            if not (hit.value == "false" and _THIRD_PERSON_TENANTS.match(scan.work, hit.start))
+        ]
     hit = hits[-1] if hits else None
     if hit is not None:
         values["homeowner"] = hit.value == "true"
@@ -137,6 +144,9 @@ def extract_homeowner(
         answer = bare_polarity(scan.work, "homeowner")
         if answer is not None:
             values["homeowner"] = answer
+
+
+_THIRD_PERSON_TENANTS = re.compile(r"(?:the\s+)?(?:tenants?|renters?)\b(?!\s+(?:here|now))")
 
 
 def extract_property(
@@ -221,8 +231,14 @@ def extract_shade(
     hits = after_correction(list(_SHADE_TABLE.hits(scan.work)), correction_at)
     other_topic = about_something_else(scan.work, "shade")
 
+    first_sentence = re.match(r"[^.;!?]*", scan.work).group(0)
+
     def weak_ok(hit: Hit) -> bool:  # "nope, the roof is metal" is about the roof
-        return awaiting == "shade" and not (hit.value == "none" and other_topic)
+        if awaiting != "shade":
+            return False
+        # "none. oh and the zip i gave before was wrong": the first sentence answers alone.
+        alone = hit.end <= len(first_sentence) and not about_something_else(first_sentence, "shade")
+        return not (hit.value == "none" and other_topic and not alone)
 
     hit = _choose(hits, scan.work, weak_ok)
     if hit is not None:
@@ -409,6 +425,10 @@ _WOULD_LIKE = re.compile(
     r"^\W*(?:i|we)\s*(?:would|wood|'d|d)\s+(?:really\s+|totally\s+)?(?:love|like|want)\s+"
     r"(?:one|it|that|them|to\s+(?:have|get|add)\s+(?:one|it|that))\b"
 )
+_SOMEONE_ELSE_WANTS = re.compile(
+    r"\b(?:wife|husband|partner|spouse|son|daughter|kids?|mom|dad|mother|father|roommate)\s+"
+    r"(?:wants|would\s+like|likes|is\s+pushing\s+for)\b[^.;!?]*$"
+)
 _MAYBE = re.compile(
     r"\b(?:maybe|perhaps|possibly|might|not\s+sure|unsure|don'?t\s+know|idk|later|undecided)\b"
 )
@@ -432,6 +452,8 @@ def extract_battery(
         return  # "do I need a battery?" asks; it doesn't answer
     for match in _BATTERY.finditer(text):
         before = window_before(text, match.start(), 30)
+        if _SOMEONE_ELSE_WANTS.search(before):
+            return  # "wife wants batteries i want panels": someone else's wish, not an answer
         if _BATTERY_REFUSE.search(before):
             values["battery_interest"] = False
         elif _BATTERY_WANT.search(before):
@@ -450,7 +472,9 @@ def extract_battery(
         values["battery_interest"] = answer
 
 
-_PLAIN_NO = re.compile(r"^\W*(?:no|nope|nah)\b(?!\s+(?:problem|worries|prob))")
+_PLAIN_NO = re.compile(
+    rf"^\W*(?:no|nope|nah)\b(?!\s+(?:problem|worries|prob))(?!\W+{vocab.EXCITED_NO_WAY[3:]})"
+)
 _HEDGE = re.compile(r"^\W*(?:not\s+yet|maybe|perhaps|i\s+guess|let\s+me\s+think|hmm+)\b")
 _CONDITION_FIRST = re.compile(r"^\W*(?:only\s+if|if|as\s+long\s+as|unless|provided)\b")
 _CONDITIONAL = re.compile(r"\b(?:but|only|except|unless|as\s+long\s+as|if)\b")

@@ -204,6 +204,7 @@ HOMEOWNER_PHRASES: PhraseTable = (
             r"own(?:s|ed)? (?:the|our|my|this|a|an) (?:home|house|place|property|condo"
             r"|townhouse|townhome|unit|apartment)",
             r"(?:we|i) (?:just |recently |finally )?bought (?:the|our|my|this|a|an|it)",
+            r"(?:we|i) bought (?:in|back in|around) (?:19|20)[0-9]{2}",
             r"(?:have|got|pay) a mortgage",
             r"mortgage",
             r"mortgaged",
@@ -626,6 +627,10 @@ BATTERY_WORD = (
 
 # --- yes / no -----------------------------------------------------------------------------------
 
+# "no way, that's awesome!": excitement, not a refusal.
+EXCITED_NO_WAY = (
+    r"no way\W+(?:that'?s|thats|this is) (?:so )?(?:awesome|great|amazing|cool|sick|wild)"
+)
 YES_PHRASES = (
     r"yes|yeah|yea|yep|yup|ya|yah|yess+|yessir|yes sir|sure|surely|ok|okay|okey|alright|all right"
     r"|absolutely"
@@ -633,7 +638,7 @@ YES_PHRASES = (
     r"|sounds good|fine|please do|we do|i do|i am|we are|that's right|thats right|you bet"
     r"|totally|indeed|true|for sure|please contact me|you (?:can|may) contact me|feel free"
     r"|why not|no problem|no worries|not a problem|interested|i'm in|count me in"
-    r"|(?:let'?s |just )?do it|go for it"
+    r"|(?:let'?s |just )?do it|go for it|" + EXCITED_NO_WAY
 )
 NO_PHRASES = (
     r"no|nope|nah|nay|not|never|negative|decline|disagree|refuse|false|no thanks|no thank you"
