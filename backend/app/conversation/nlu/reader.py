@@ -35,7 +35,11 @@ Documented choices
 * Telephone numbers follow the NANP plan: area code and exchange start with 2-9 and are not
   N11 service codes (211, 911, ...). 555-01XX numbers are fictional but well-formed: accepted.
 * A roof answer of "not sure" is ``other`` (the installer checks on site) and also carries the
-  ``unsure`` intent; for shade and credit "not sure" stores nothing.
+  ``unsure`` intent, unless it still guesses with a question ("not sure, its grey?"): then
+  nothing is stored. For shade and credit "not sure" stores nothing.
+* A correction that revises part of the value just given replaces it (``revisions``): "Jon,
+  sorry John", "mike@gmial.com oops gmail.com", "404-872-1163 no wait 1136", "2400 a month.
+  oops, a year" (200 a month).
 """
 
 from __future__ import annotations
