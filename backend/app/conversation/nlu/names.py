@@ -106,7 +106,9 @@ def plausible(word: str, *, soft: bool) -> bool:
         return False
     if _CONSONANT_RUN.search(bare):
         return False  # "asdfgh"
-    # "lookin", "thinkin": a verb with its g dropped
+    # "lookin", "thinkin": a verb with its g dropped; "im driving": a verb, lower-case
+    if soft and word == word.lower() and bare.endswith("ing") and is_known_word(bare):
+        return False
     return not (word == word.lower() and bare.endswith("in") and is_known_word(bare + "g"))
 
 

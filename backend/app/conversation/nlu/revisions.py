@@ -14,10 +14,15 @@ from collections.abc import Callable
 from typing import Any
 
 import phonenumbers
+from rapidfuzz import fuzz
 
 from app.leads.fields import MAX_MONTHLY_BILL_USD, MIN_MONTHLY_BILL_USD, nanp_ok, normalize_email
 
 _NAME_FIELDS = ("first_name", "last_name")
+# A revised name is a spelling fix of the one just given ("Jon" -> "John", "Smith" -> "Smyth");
+# "John, sorry, Smith" adds a last name, it does not rename John. A whole name restated after the
+# correction ("it's Smith-Jones, sorry. Mary Smith-Jones") replaces what was read before it.
+_SAME_NAME_RATIO = 60
 _DOMAIN = re.compile(r"^@?([a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9\-]+)*\.[a-z]{2,})\b")
 _DIGITS = re.compile(
     r"^(?:(?:it'?s|make\s+(?:it|that)|the\s+last\s+(?:digits|part)\s+(?:is|are))\s+)?"
@@ -51,9 +56,17 @@ def revise(
 
     if awaiting in ("name", *_NAME_FIELDS) and any(before(name) for name in _NAME_FIELDS):
         again = read(stripped, awaiting)
+        restated = all(again.get(name) for name in _NAME_FIELDS)  # "sorry. Mary Smith-Jones"
         for name in _NAME_FIELDS:
-            if again.get(name):
-                values[name] = again[name]
+            revised = again.get(name)
+            if revised and (
+                restated
+                or (
+                    before(name)
+                    and fuzz.ratio(revised.lower(), values[name].lower()) >= _SAME_NAME_RATIO
+                )
+            ):
+                values[name] = revised
                 where[name] = (offset, len(text))
     low = stripped.lower()
     if before("email"):

@@ -218,6 +218,9 @@ HOMEOWNER_PHRASES: PhraseTable = (
     ),
 )
 
+# "tile i get home": "till" typed as "tile", then a clause; but "tile we think" is a tile roof.
+_TILL_CLAUSE = r"(?:i|we|you|u|he|she|they) (?!think|guess|believe|suppose|reckon|thnk)\w+"
+
 # --- roof ---------------------------------------------------------------------------------------
 
 ROOF_PHRASES: PhraseTable = (
@@ -251,7 +254,7 @@ ROOF_PHRASES: PhraseTable = (
         "tile",
         WEAK,
         (
-            r"tiles?(?! floors?)(?! (?:i|we|you|u|he|she|they|then|later|tomorrow)\b)",
+            r"tiles?(?! floors?)(?! (?:then|later|tomorrow)\b)(?! " + _TILL_CLAUSE + ")",
             r"clay",
             r"terracotta",
             r"spanish",
