@@ -749,7 +749,7 @@ NOT_NAMES = _words(
     whoa woah wow woww oh ooh ah aha haha hahaha hehe lol lmao rofl omg hmm hmmm hm umm um uh
     uhh er erm meh ugh yikes oops whoops yay hooray cool neat nice awesome great cheers thanks
     thx ty bye hiya howdy yo sup hey hi hello test testing asdf qwerty foo bar none null
-    thing things stuff deal problem way question
+    thing things stuff deal problem way question last first middle full surname name
     nobody anonymous unknown idk dunno nah nope yeah yes yep yup ok okay k kk sure
     monday tuesday wednesday thursday friday saturday sunday
     january february march april june july august september october november december
