@@ -258,7 +258,8 @@ _DURATION = re.compile(
     r"(?:\s+or\s+(?P<q3>[0-9]+|so))?"
 )
 _TENURE_BEFORE = re.compile(
-    r"\b(?:lived|living|live|been|owned|resided|stayed|had\s+(?:it|the\s+\w+|this\s+\w+))\b"
+    r"\b(?:lived|living|live|resided|stayed|owned|had|been)(?:\s+(?!and\b|but\b|want)\w+){0,3}\s+"
+    r"(?:for\s+)?(?:about\s+|almost\s+|over\s+|like\s+|nearly\s+)?$"
 )
 
 

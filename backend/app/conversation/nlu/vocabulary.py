@@ -641,7 +641,7 @@ YES_PHRASES = (
     r"|sounds good|fine|please do|we do|i do|i am|we are|that's right|thats right|you bet"
     r"|totally|indeed|true|for sure|please contact me|you (?:can|may) contact me|feel free"
     r"|why not|no problem|no worries|not a problem|interested|i'm in|count me in"
-    r"|(?:let'?s |just )?do it|go for it|" + EXCITED_NO_WAY
+    r"|(?:let'?s |just )?do it(?=\W*$)|go for it(?=\W*$)|" + EXCITED_NO_WAY
 )
 NO_PHRASES = (
     r"no|nope|nah|nay|not|never|negative|decline|disagree|refuse|false|no thanks|no thank you"
