@@ -134,7 +134,11 @@ def extract_homeowner(
         hits = [
             hit
             for hit in hits
-            if not (hit.value == "false" and _THIRD_PERSON_TENANTS.match(scan.work, hit.start))
+            if not (
+                hit.value == "false"
+                and _THIRD_PERSON_TENANTS.match(scan.work, hit.start)
+                and not _WE_ARE.search(scan.work[: hit.start])
+            )
         ]
     hit = hits[-1] if hits else None
     if hit is not None:
@@ -146,6 +150,7 @@ def extract_homeowner(
             values["homeowner"] = answer
 
 
+_WE_ARE = re.compile(r"\b(?:i'?m|i\s+am|we'?re|we\s+are|are|am)\s+(?:just\s+)?(?:a\s+|the\s+)?$")
 _THIRD_PERSON_TENANTS = re.compile(r"(?:the\s+)?(?:tenants?|renters?)\b(?!\s+(?:here|now))")
 
 
@@ -164,8 +169,11 @@ def extract_property(
     # home, end unit") before a vague one.
     for strong_only in (True, False):
         for hit in reversed(hits):
-            if negated(scan.work, hit.start) or _SOMEONE_ELSES.search(
-                window_before(scan.work, hit.start, 40)
+            before = window_before(scan.work, hit.start, 40)
+            if (
+                negated(scan.work, hit.start)
+                or _SOMEONE_ELSES.search(before)
+                or _SOMEONE_ELSES_HOME.search(before)
             ):
                 continue
             if hit.strong or (not strong_only and weak_ok(hit)):
@@ -181,6 +189,13 @@ def extract_property(
 _SOMEONE_ELSES = re.compile(
     r"\b(?:sister|brother|friend|neighbou?r|mom|dad|mother|father|parents|cousin|uncle|aunt|coworker"
     r"|boss)(?:'s)?\s+(?:has|have|had|owns?|lives?\s+in|got|bought)\b[^,.;]*$"
+)
+
+
+# "shade from the neighbors 3 story house": the neighbours' home, not theirs.
+_SOMEONE_ELSES_HOME = re.compile(
+    r"\b(?:neighbou?rs?|sister|brother|friend|mom|dad|mother|father|parents|cousin|uncle|aunt)"
+    r"(?:'s|s'|'|s)?\s+(?:[\w-]+\s+){0,3}$"
 )
 
 

@@ -26,7 +26,8 @@ from app.leads.fields import MAX_NAME_LENGTH
 _STRONG_INTRO = re.compile(
     r"(?<![\w'])(?:my\s+(?:full\s+)?name(?:'s|\s+is)"
     r"|(?<!last\s)(?<!first\s)(?<!family\s)(?:the\s+)?name(?:'s|\s+is|\s*:)"
-    r"|(?:you\s+can\s+)?call\s+me|i\s+go\s+by|ask\s+for)\s*:?\s*"
+    r"|(?:you\s+can\s+)?call\s+me|i\s+go\s+by|ask\s+for"
+    r"|^\W*(?:my\s+)?names(?=\s+[^\W\d_]))\s*:?\s*"  # "names bob smith": name's, typed fast
 )
 _WEAK_INTRO = re.compile(r"(?<![\w'])(?:i'?m|i\s+am|this\s+is|it'?s|its|it\s+is)\s+")
 # "hey its carlos, ...": a greeting, then "it's" and one word that is no dictionary word.

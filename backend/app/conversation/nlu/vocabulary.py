@@ -378,7 +378,8 @@ SHADE_PHRASES: PhraseTable = (
             r"(?:a fair|a good|fair) (?:amount|bit) of shade",
             r"a fair amount",
             r"shaded (?:part|some) of the day",
-            r"(?:most|much) of the (?:afternoon|morning|evening)s?",
+            r"(?:shade|shaded|shady|shadows?)(?: [^\s.;!?,]+){0,8} (?:most|much) of the"
+            r" (?:afternoon|morning|evening)s?",
             r"partly sunny",
         ),
     ),
