@@ -251,7 +251,9 @@ def worker(
 
 
 async def _run_worker(settings, *, once: bool) -> None:  # type: ignore[no-untyped-def]
+    from app.core.cache import build_store
     from app.core.db import Database, utcnow
+    from app.core.events import running_feed
     from app.core.jobs import JobContext
     from app.solar.tables import reference_data
     from app.worker import Worker
@@ -260,6 +262,19 @@ async def _run_worker(settings, *, once: bool) -> None:  # type: ignore[no-untyp
     # event loop: loaded by the first sale they would stall every lane for seconds.
     await asyncio.to_thread(reference_data)
     database = Database(settings)
+    feeds = contextlib.AsyncExitStack()
+    if settings.redis_url:  # what the worker sells and sends reaches the API's live feed
+        store = build_store(
+            settings.redis_url,
+            timeout=settings.redis_timeout_seconds,
+            retry_seconds=settings.redis_retry_seconds,
+        )
+        feeds.push_async_callback(store.close)
+        await feeds.enter_async_context(
+            running_feed(
+                database.engine, store, buffer_size=settings.live_feed_buffer, receive=False
+            )
+        )
     try:
         runner = Worker(database.transaction, settings)
         if once:
@@ -282,6 +297,7 @@ async def _run_worker(settings, *, once: bool) -> None:  # type: ignore[no-untyp
             loop.add_signal_handler(sig, stop.set)
         await runner.run(stop)
     finally:
+        await feeds.aclose()
         await database.dispose()
 
 
@@ -1054,6 +1070,63 @@ def partner_key_revoke(partner_id: PartnerId, key_id: KeyId) -> None:
 
 def main() -> None:
     cli()
+
+
+demo_cli = typer.Typer(help="Demo data for a development database.", no_args_is_help=True)
+cli.add_typer(demo_cli, name="demo")
+
+
+@demo_cli.command("seed")
+def demo_seed(
+    days: Annotated[int, typer.Option(min=1, max=730, help="Days of history to make.")] = 90,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 1,
+    reset: Annotated[bool, typer.Option("--reset", help="Delete earlier demo data first.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run even when ENVIRONMENT is not development/test.")
+    ] = False,
+) -> None:
+    """Fill the database with demo partners, chats, leads, sales, returns and outcomes
+    over the past DAYS, made by the real services (so the ledger and the figures agree).
+    Refuses outside development and test, and a database that already has demo data."""
+    from app import demo
+    from app.core.config import ConfigError, get_settings
+    from app.core.db import Database
+    from app.solar.tables import reference_data
+
+    try:
+        settings = get_settings()
+        demo.check_environment(settings, force=force)
+    except (ConfigError, demo.DemoRefused) as exc:
+        _fail(str(exc))
+
+    async def _run() -> demo.Summary:
+        database = Database(settings)
+        try:
+            async with database.transaction() as session:
+                if await demo.has_demo_data(session):
+                    if not reset:
+                        raise demo.DemoRefused(
+                            "This database already has demo data; --reset deletes it first."
+                        )
+                    deleted = await demo.reset(session)
+                    typer.echo(f"deleted earlier demo data: {sum(deleted.values())} rows")
+            await asyncio.to_thread(reference_data)  # ZIP coordinates, for selling
+            return await demo.seed(
+                database, settings, days=days, seed_value=seed, progress=typer.echo
+            )
+        finally:
+            await database.dispose()
+
+    typer.echo(f"seeding {days} days of demo data ({settings.database_backend})...")
+    try:
+        summary = asyncio.run(_run())
+    except demo.DemoRefused as exc:
+        _fail(str(exc))
+    typer.echo("done:")
+    for line in summary.lines():
+        typer.echo(f"  {line}")
+    for code, count in sorted(summary.counts.items()):
+        typer.echo(f"  refused by the rules: {code} x{count}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -25,18 +27,22 @@ from app.core.edge import (
     RequestGuardMiddleware,
 )
 from app.core.errors import Forbidden, RateLimited, install_error_handlers, responses
+from app.core.events import drain_on_exit_signals, running_feed
 from app.core.http_security import AdminIPAllowlistMiddleware, SecurityHeadersMiddleware
 from app.core.logging import configure_logging
 from app.core.middleware import Metrics, RequestContextMiddleware
 from app.core.ratelimit import PublicRateLimit, RateLimitHeadersMiddleware, build_rate_limiter
 from app.leads.admin_router import router as leads_admin_router
 from app.leads.router import router as leads_router
+from app.live.admin_router import router as live_admin_router
 from app.partners.admin_router import router as partners_admin_router
 from app.partners.b2b_router import router as b2b_router
 from app.privacy.admin_router import router as privacy_admin_router
 from app.solar.engine import SolarConfig
 from app.solar.router import router as solar_router
 from app.solar.tables import reference_data
+from app.system import service as system_service
+from app.system.admin_router import router as system_admin_router
 from app.webhooks.admin_router import router as webhooks_admin_router
 from app.webhooks.b2b_router import router as webhooks_b2b_router
 from app.worker import Worker
@@ -65,6 +71,17 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             retry_seconds=settings.redis_retry_seconds,
         )
         app.state.rate_limiter = build_rate_limiter(settings)
+        feed_stack = contextlib.AsyncExitStack()  # the live feed (app/core/events.py)
+        app.state.live_feed = await feed_stack.enter_async_context(
+            running_feed(
+                app.state.db.engine, app.state.store, buffer_size=settings.live_feed_buffer
+            )
+        )
+        stop_heartbeats = asyncio.Event()
+        heartbeats = asyncio.create_task(
+            system_service.heartbeats(app.state.store, app.state.instance_id, stop_heartbeats),
+            name="aurum-heartbeats",
+        )
         app.state.solar_config = SolarConfig.from_settings(settings)
         reference_data()  # ZIPs and stations (~1 s, once per process): at start, not on a request
         if not hasattr(app.state, "advisor"):  # tests may install their own
@@ -75,11 +92,15 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             worker = Worker(app.state.db.transaction, settings)
             worker_task = asyncio.create_task(worker.run(stop_worker), name="aurum-worker")
         try:
-            yield
+            with drain_on_exit_signals(app.state.live_feed):
+                yield
         finally:
             stop_worker.set()
+            stop_heartbeats.set()
             if worker_task is not None:
                 await worker_task
+            await heartbeats
+            await feed_stack.aclose()
             await app.state.rate_limiter.close()
             await app.state.store.close()
             await app.state.db.dispose()
@@ -101,6 +122,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     )
     app.state.settings = settings
     app.state.metrics = Metrics()
+    app.state.started_monotonic = time.monotonic()  # uptime, in /admin/system
+    app.state.instance_id = system_service.new_instance_id()
 
     install_error_handlers(app)
     app.include_router(health.router)
@@ -120,6 +143,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         partners_admin_router,
         privacy_admin_router,
         webhooks_admin_router,
+        live_admin_router,
+        system_admin_router,
         identity_api,
     ):
         app.include_router(router, prefix=f"{API_PREFIX}/admin", responses=responses(Forbidden))

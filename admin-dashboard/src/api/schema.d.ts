@@ -69,6 +69,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream Events
+         * @description What happens, as it happens: each message has `id`, `event` (its type) and
+         *     `data` `{"id","type","at","data"}`. Resumes after `Last-Event-ID` (header, or the
+         *     `last_event_id` parameter) from the recent buffer. Analysts see no names or contact
+         *     details. A keep-alive comment every 15 s.
+         */
+        get: operations["admin_live-stream_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Ticket
+         * @description A single-use ticket for opening the live feed (an `EventSource` cannot send the
+         *     access token, and a token in a URL would end up in logs). Any staff role.
+         */
+        post: operations["admin_live-create_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/leads": {
         parameters: {
             query?: never;
@@ -405,6 +449,29 @@ export interface paths {
          *     receipt, and the return if one was filed. Analyst role or higher.
          */
         get: operations["admin_sales-list_sales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/system": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * System Health
+         * @description How the platform is doing: per-route request counts, 5xx rate and p50/p95 latency
+         *     since start (all server processes of this instance), database and Redis round trips,
+         *     the database pool, the cache hit rate, the worker's queue depth and lag, held webhook
+         *     deliveries, uptime and the public site's Core Web Vitals.
+         */
+        get: operations["admin_system-system_health"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1891,7 +1958,7 @@ export interface components {
              * Credit Band
              * @enum {string}
              */
-            credit_band: "excellent" | "good" | "fair" | "poor";
+            credit_band: "excellent" | "good" | "fair" | "poor" | "unknown";
             /** Homeowner */
             homeowner: boolean;
             /** Monthly Bill Cents */
@@ -2476,6 +2543,19 @@ export interface components {
              */
             status: "active" | "completed" | "ended";
         };
+        /** DatabaseHealth */
+        DatabaseHealth: {
+            /** Backend */
+            backend: string;
+            /** Latency Ms */
+            latency_ms: number | null;
+            pool: components["schemas"]["Pool"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "down";
+        };
         /** DeliveryOut */
         DeliveryOut: {
             /** Attempt Log */
@@ -2986,10 +3066,10 @@ export interface components {
             consent_version: string;
             /**
              * Credit Band
-             * @description excellent 720+, good 680-719, fair 640-679, poor under 640.
+             * @description excellent 720+, good 680-719, fair 640-679, poor under 640; unknown when the homeowner would rather not say (scores lower).
              * @enum {string}
              */
-            credit_band: "excellent" | "good" | "fair" | "poor";
+            credit_band: "excellent" | "good" | "fair" | "poor" | "unknown";
             /** Email */
             email: string;
             /** First Name */
@@ -3645,6 +3725,15 @@ export interface components {
             /** Used */
             used: number;
         };
+        /** Pool */
+        Pool: {
+            /** Checked Out */
+            checked_out: number | null;
+            /** Overflow */
+            overflow: number | null;
+            /** Size */
+            size: number | null;
+        };
         /** Prices */
         Prices: {
             A?: components["schemas"]["TierPrice"];
@@ -3681,6 +3770,21 @@ export interface components {
         /** Redelivered */
         Redelivered: {
             delivery: components["schemas"]["DeliveryOut"];
+        };
+        /** RedisHealth */
+        RedisHealth: {
+            /**
+             * Cache Hit Rate
+             * @description Share of cache lookups that found a value, in this process.
+             */
+            cache_hit_rate: number | null;
+            /** Latency Ms */
+            latency_ms: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "down" | "not_configured";
         };
         /** ReplayIn */
         ReplayIn: {
@@ -3864,6 +3968,37 @@ export interface components {
              * @description The whole key (`ak_live_...`). Shown this once: only its hash is stored.
              */
             secret: string;
+        };
+        /** RouteStats */
+        RouteStats: {
+            /**
+             * Client Errors
+             * @description Answers with a 4xx status.
+             */
+            client_errors: number;
+            /**
+             * Error Rate
+             * @description errors / requests (null with no requests).
+             */
+            error_rate: number | null;
+            /**
+             * Errors
+             * @description Answers with a 5xx status.
+             */
+            errors: number;
+            /** Method */
+            method: string;
+            /** P50 Ms */
+            p50_ms: number | null;
+            /** P95 Ms */
+            p95_ms: number | null;
+            /** Requests */
+            requests: number;
+            /**
+             * Route
+             * @description The route template, e.g. /api/v1/admin/leads/{lead_id}.
+             */
+            route: string;
         };
         /**
          * SaleLead
@@ -4113,6 +4248,39 @@ export interface components {
             /** User Agent */
             user_agent: string | null;
         };
+        /** SystemHealth */
+        SystemHealth: {
+            database: components["schemas"]["DatabaseHealth"];
+            /**
+             * Instances
+             * @description API instances seen in the last 30 s (Redis: all).
+             */
+            instances: number;
+            /**
+             * Live Feed Streams
+             * @description Live feed streams open on this process.
+             */
+            live_feed_streams: number;
+            /**
+             * Processes
+             * @description Server processes of the instance that answered.
+             */
+            processes: number;
+            redis: components["schemas"]["RedisHealth"];
+            /**
+             * Routes
+             * @description Since start, summed over the processes.
+             */
+            routes: components["schemas"]["RouteStats"][];
+            /**
+             * Uptime Seconds
+             * @description Since this API process started.
+             */
+            uptime_seconds: number;
+            /** Web Vitals */
+            web_vitals: components["schemas"]["WebVital"][];
+            worker: components["schemas"]["WorkerHealth"];
+        };
         /** TestSent */
         TestSent: {
             /**
@@ -4120,6 +4288,19 @@ export interface components {
              * @description Its webhook-id; see it in the delivery log.
              */
             delivery_id: string;
+        };
+        /** Ticket */
+        Ticket: {
+            /**
+             * Expires In
+             * @description Seconds the ticket stays valid.
+             */
+            expires_in: number;
+            /**
+             * Ticket
+             * @description Pass as `?ticket=` to `GET /admin/events`; single use.
+             */
+            ticket: string;
         };
         /**
          * TierPrice
@@ -4263,6 +4444,38 @@ export interface components {
              * @description Share of the site's climate taken from this station.
              */
             weight: number;
+        };
+        /** WebVital */
+        WebVital: {
+            /** Count */
+            count: number;
+            /**
+             * Name
+             * @enum {string}
+             */
+            name: "LCP" | "INP" | "CLS";
+            /** P75 */
+            p75: number | null;
+        };
+        /** WorkerHealth */
+        WorkerHealth: {
+            /**
+             * Held Deliveries
+             * @description Webhook deliveries held (not being sent).
+             */
+            held_deliveries: number;
+            /** Last Job Finished At */
+            last_job_finished_at?: string | null;
+            /**
+             * Oldest Pending Seconds
+             * @description How long the oldest due item has waited (the worker's lag).
+             */
+            oldest_pending_seconds: number | null;
+            /**
+             * Queue Depth
+             * @description Outbox events and webhook deliveries waiting.
+             */
+            queue_depth: number;
         };
     };
     responses: never;
@@ -4464,6 +4677,106 @@ export interface operations {
             };
             /** @description The request is not valid. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_live-stream_events": {
+        parameters: {
+            query: {
+                /** @description Resume after this event id (EventSource reconnects). */
+                last_event_id?: string | null;
+                ticket: string;
+            };
+            header?: {
+                "Last-Event-ID"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_live-create_ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5816,6 +6129,53 @@ export interface operations {
             };
             /** @description The request is not valid. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_system-system_health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemHealth"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any
 
-from app.conversation.agent import guided
+from app.conversation.agent import guided, knowledge
 from app.conversation.agent.base import AdvisorTools, Agent, AgentState, AgentTurn, DeltaSink
 from app.conversation.models import Conversation
 from app.core.config import Settings
 from app.leads.consent import DEFAULT_MAX_BUYERS
 from app.solar.engine import SolarConfig, UnknownZip, estimate, lookup_location
+from app.solar.location import unserved_area
 from app.solar.schemas import EstimateInput, Shade
 
 logger = logging.getLogger("aurum.conversation")
@@ -30,6 +32,8 @@ class SolarTools:
         self.config = config
         self.max_buyers = max_buyers
         self.sends_estimate_email = sends_estimate_email
+        # National medians per (bill, shade): 51 engine runs the first time (~0.5 s).
+        self._references: dict[tuple[float, str], Mapping[str, Any] | None] = {}
 
     def zip_is_known(self, zip_code: str) -> bool:
         try:
@@ -37,6 +41,27 @@ class SolarTools:
         except UnknownZip:
             return False
         return True
+
+    def unserved_area(self, zip_code: str) -> str | None:
+        return unserved_area(zip_code)
+
+    def national_reference(self, slots: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        bill, shade = float(slots["monthly_bill"]), slots.get("shade") or "none"
+        key = (bill, shade)
+        if key not in self._references:
+            if len(self._references) >= 256:
+                self._references.clear()
+
+            def estimate_at(zip_code: str) -> dict[str, Any] | None:
+                try:
+                    slots = {"zip_code": zip_code, "monthly_bill": bill, "shade": shade}
+                    return self.estimate(slots)
+                except Exception:  # a reference place that fails is left out, never guessed
+                    logger.exception("reference estimate failed", extra={"zip_code": zip_code})
+                    return None
+
+            self._references[key] = knowledge.national_reference(estimate_at)
+        return self._references[key]
 
     def estimate(self, slots: Mapping[str, Any]) -> dict[str, Any]:
         request = EstimateInput(
@@ -59,14 +84,21 @@ class SolarTools:
 async def guided_agent(
     state: AgentState, text: str, tools: AdvisorTools, on_delta: DeltaSink | None
 ) -> AgentTurn:
-    return guided.respond(state, text, tools)
+    # In a worker thread, like the estimate route: a turn may run the engine dozens of
+    # times (the national comparison), which must not hold up the event loop.
+    return await asyncio.to_thread(guided.respond, state, text, tools)
 
 
 class Advisor:
     def __init__(
         self, settings: Settings, solar_config: SolarConfig, *, openai_client: Any | None = None
     ) -> None:
-        self.tools: AdvisorTools = SolarTools(solar_config, max_buyers=settings.max_shared_buyers)
+        self.tools: AdvisorTools = SolarTools(
+            solar_config,
+            max_buyers=settings.max_shared_buyers,
+            # The estimate e-mail is promised only when the worker will really send it.
+            sends_estimate_email=settings.mail_enabled,
+        )
         self.llm: Agent | None = None
         if settings.openai_api_key or openai_client is not None:
             from openai import AsyncOpenAI

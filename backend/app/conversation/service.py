@@ -12,6 +12,7 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +31,7 @@ from app.conversation.agent.base import (
     chunk_text,
 )
 from app.conversation.models import Conversation, Message
+from app.conversation.nlu.questions import question_topics
 from app.conversation.privacy import purge_contact
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
@@ -37,6 +39,7 @@ from app.core.security import hash_token
 from app.leads import consent
 from app.leads.service import ConsentEvidence, LeadDetails, submit_lead
 from app.mail.estimate import request_estimate_mail
+from app.partners import queries as partner_queries
 
 logger = logging.getLogger("aurum.conversation")
 
@@ -85,6 +88,7 @@ async def start_conversation(
     utm: dict[str, str],
     language: str,
     agent_kind: str,
+    now: datetime | None = None,
 ) -> tuple[Conversation, str, list[Message]]:
     token = secrets.token_urlsafe(32)
     turn = guided.opening_turn()
@@ -103,6 +107,8 @@ async def start_conversation(
         user_agent=(client.user_agent or "")[:512] or None,
         message_count=0,
     )
+    if now is not None:  # backdated (the demo data)
+        conversation.created_at = conversation.updated_at = now
     session.add(conversation)
     await session.flush()
     rows = [_message_row(conversation, "assistant", m) for m in turn.messages]
@@ -143,7 +149,8 @@ def _lead_details(conversation: Conversation, state: AgentState) -> LeadDetails:
         monthly_bill_usd=float(slots["monthly_bill"]),
         roof_type=slots["roof_type"],
         shade=slots["shade"],
-        credit_band=slots["credit_band"],
+        # Skipped ("I'd rather not say"): stored as unknown, which scores lower.
+        credit_band=slots.get("credit_band") or "unknown",
         timeline=slots["timeline"],
         battery_interest=slots.get("battery_interest"),
         estimate=state.estimate,
@@ -214,6 +221,10 @@ async def run_turn(
             max_buyers=tools.max_buyers,
             sends_estimate_email=tools.sends_estimate_email,
         )
+        zip_code = state.slots.get("zip_code")
+        if zip_code and "installers" in question_topics(content):
+            # "Which installers would get my details?": the in-area partners, by name.
+            state.area_partners = await partner_queries.names_serving(session, zip_code)
         # The one early commit of the request (see docs/architecture.md, "Transactions"):
         # an LLM agent may think for seconds, and holding a pooled connection (and on
         # SQLite the write lock) that long would stall every other homeowner. Nothing is

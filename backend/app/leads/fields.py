@@ -41,7 +41,8 @@ __all__ = [
 
 PropertyType = Literal["single_family", "townhouse", "condo", "mobile_home", "multi_family"]
 RoofType = Literal["asphalt_shingle", "metal", "tile", "flat", "wood_shake", "slate", "other"]
-CreditBand = Literal["excellent", "good", "fair", "poor"]
+#: "unknown": the homeowner chose not to say (the chat's "skip"); it scores lower.
+CreditBand = Literal["excellent", "good", "fair", "poor", "unknown"]
 Timeline = Literal["asap", "1_3_months", "3_6_months", "6_12_months", "researching"]
 
 

@@ -56,7 +56,10 @@ class LeadCreate(UtmFields):
     roof_type: RoofType
     shade: Shade
     credit_band: CreditBand = Field(
-        description="excellent 720+, good 680-719, fair 640-679, poor under 640."
+        description=(
+            "excellent 720+, good 680-719, fair 640-679, poor under 640; unknown when the "
+            "homeowner would rather not say (scores lower)."
+        )
     )
     timeline: Timeline
     first_name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH, pattern=NAME_PATTERN)

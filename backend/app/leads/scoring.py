@@ -62,6 +62,8 @@ CREDIT_POINTS = {
     "excellent": (15, "720+ qualifies for the best loan rates"),
     "good": (11, "680-719 qualifies for most solar loans"),
     "fair": (6, "640-679 limits financing options"),
+    # Below fair: financing is unknown until the installer asks, but not ruled out.
+    "unknown": (3, "Credit range not shared: financing options unknown until the installer asks"),
     "poor": (1, "Below 640 rarely qualifies for financing; cash or lease only"),
 }
 TIMELINE_POINTS = {

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.admin.audit.service import Action, record
 from app.admin.deps import Principal
+from app.core import events as live
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
 from app.core.outbox import publish
@@ -181,7 +182,11 @@ def _new_lead(details: LeadDetails, consent: ConsentEvidence) -> tuple[Lead, Sco
 
 
 async def submit_lead(
-    session: AsyncSession, details: LeadDetails, consent: ConsentEvidence
+    session: AsyncSession,
+    details: LeadDetails,
+    consent: ConsentEvidence,
+    *,
+    now: datetime | None = None,
 ) -> LeadOutcome:
     """Record a homeowner's request for quotes, with its consent record and submission.
 
@@ -191,8 +196,10 @@ async def submit_lead(
     - The email or the phone alone matches an earlier lead: a new lead, linked to that
       one as a possible duplicate (kept out of sale until a manager resolves it).
     - Otherwise a new lead.
+
+    ``now``: the time it happens (the demo data backdates; everyone else, the clock).
     """
-    now = utcnow()
+    now = now or utcnow()
     await _lock_contacts(session, details.email, details.phone)
     matches = await recent_matches(session, details.email, details.phone)
     person = next((lead for lead in matches if same_person(lead, details)), None)
@@ -218,6 +225,7 @@ async def submit_lead(
             lead.utm = details.utm
     else:
         lead, _score = _new_lead(details, consent)
+        lead.created_at = lead.updated_at = now
         if matches:
             earlier = matches[0]
             lead.duplicate_of_id = earlier.id
@@ -256,6 +264,24 @@ async def submit_lead(
     if is_sellable(lead) and (created or was_sellable is False):
         announce_sellable(session, lead, now)
     await session.flush()
+    if created:
+        live.publish_after_commit(
+            session,
+            live.LEAD_CREATED,
+            {
+                "lead_id": lead.id,
+                "first_name": lead.first_name,
+                "last_name": lead.last_name,
+                "city": lead.city,
+                "state": lead.state,
+                "zip_code": lead.zip_code,
+                "tier": lead.tier,
+                "score": lead.score,
+                "status": lead.status,
+                "source": lead.source,
+            },
+            at=now,
+        )
     return LeadOutcome(lead, created, submission)
 
 

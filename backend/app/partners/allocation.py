@@ -117,20 +117,39 @@ def miles_between(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def area_match(lead: LeadFacts, candidate: Candidate) -> str | None:
     """The rule of the partner's area that covers the lead, or None."""
-    area = candidate.area
-    if lead.state in area.states:
-        return f"state:{lead.state}"
-    if lead.zip_code in area.zips:
-        return f"zip:{lead.zip_code}"
+    return area_rule(
+        candidate.area,
+        candidate.centres,
+        state=lead.state,
+        zip_code=lead.zip_code,
+        latitude=lead.latitude,
+        longitude=lead.longitude,
+    )
+
+
+def area_rule(
+    area: ServiceArea,
+    centres: dict[str, tuple[float, float]],
+    *,
+    state: str,
+    zip_code: str,
+    latitude: float | None,
+    longitude: float | None,
+) -> str | None:
+    """The rule of ``area`` that covers a home (state, ZIP, prefix or radius), or None."""
+    if state in area.states:
+        return f"state:{state}"
+    if zip_code in area.zips:
+        return f"zip:{zip_code}"
     for prefix in area.zip_prefixes:
-        if lead.zip_code.startswith(prefix):
+        if zip_code.startswith(prefix):
             return f"zip_prefix:{prefix}"
-    if lead.latitude is not None and lead.longitude is not None:
+    if latitude is not None and longitude is not None:
         for ring in area.radius:
-            centre = candidate.centres.get(ring.zip_code)
+            centre = centres.get(ring.zip_code)
             if centre is None:
                 continue
-            distance = miles_between(centre, (lead.latitude, lead.longitude))
+            distance = miles_between(centre, (latitude, longitude))
             if distance <= ring.miles:
                 return f"radius:{ring.zip_code}:{ring.miles:g}mi"
     return None

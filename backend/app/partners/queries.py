@@ -41,8 +41,8 @@ from app.partners.admin_schemas import (
     SaleOut,
     TranscriptLink,
 )
-from app.partners.allocation import Usage
-from app.partners.distribution import usage_of
+from app.partners.allocation import Usage, area_rule
+from app.partners.distribution import terms_of, usage_of
 from app.partners.models import ApiKey, LeadReturn, LeadSale, LedgerEntry, Partner
 from app.partners.schemas import Caps, Filters, Prices, ServiceArea
 from app.partners.service import get_partner
@@ -469,3 +469,36 @@ async def return_view(session: AsyncSession, return_id: uuid.UUID, sees_pii: boo
     if claim is None:
         raise NotFound("No return has this id.", code="return_not_found")
     return (await _returns_out(session, [claim], sees_pii))[0]
+
+
+async def names_serving(session: AsyncSession, zip_code: str, *, limit: int = 10) -> list[str]:
+    """The names of the active partners whose service area covers a ZIP code, A to Z
+    (what the advisor tells a homeowner who asks which installers would get their
+    details); empty for a ZIP no partner serves or that is not one we serve."""
+    # Imported here: the solar tables bring numpy and pvlib (see distribution._coordinates).
+    from app.solar.tables import reference_data
+
+    record = reference_data().zips.get(zip_code)
+    if record is None:
+        return []
+    partners = (
+        await session.execute(
+            sa.select(Partner).where(Partner.status == "active").order_by(Partner.name)
+        )
+    ).scalars()
+    names = []
+    for partner in partners:
+        terms = terms_of(partner)
+        covered = area_rule(
+            terms.area,
+            terms.centres,
+            state=record.state,
+            zip_code=zip_code,
+            latitude=record.latitude,
+            longitude=record.longitude,
+        )
+        if covered is not None and partner.name not in names:
+            names.append(partner.name)
+            if len(names) >= limit:
+                break
+    return names

@@ -8,7 +8,7 @@ Other domains call it as a Python function::
 """
 
 from app.solar.engine import SolarConfig, estimate, location_info, lookup_location
-from app.solar.location import Location, UnknownZip
+from app.solar.location import Location, UnknownZip, ZipNotServed, unserved_area
 from app.solar.schemas import Estimate, EstimateInput, LocationInfo, Shade
 
 __all__ = [
@@ -19,7 +19,9 @@ __all__ = [
     "Shade",
     "SolarConfig",
     "UnknownZip",
+    "ZipNotServed",
     "estimate",
     "location_info",
     "lookup_location",
+    "unserved_area",
 ]

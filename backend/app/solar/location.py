@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import zipcodes
 
 from app.core.errors import ValidationFailed
 from app.solar.tables import ReferenceData, Station, StationTable, ZctaGhiTable, reference_data
@@ -43,6 +44,48 @@ class UnknownZip(ValidationFailed):
 
     code = "unknown_zip"
     message = "That ZIP code is not a US ZIP code we can estimate for."
+
+
+class ZipNotServed(UnknownZip):
+    """A real US ZIP outside the area served (a territory, overseas military mail)."""
+
+    code = "zip_not_served"
+    message = "We don't serve that area yet: Aurum covers the 50 states and DC."
+
+
+#: US ZIPs the postal data knows outside the 50 states and DC, by the name a reply uses.
+UNSERVED_AREAS = {
+    "PR": "Puerto Rico",
+    "VI": "the U.S. Virgin Islands",
+    "GU": "Guam",
+    "AS": "American Samoa",
+    "MP": "the Northern Mariana Islands",
+    "FM": "the Federated States of Micronesia",
+    "MH": "the Marshall Islands",
+    "PW": "Palau",
+    "AA": "overseas military addresses (APO/FPO)",
+    "AE": "overseas military addresses (APO/FPO)",
+    "AP": "overseas military addresses (APO/FPO)",
+}
+_MILITARY_CITIES = frozenset({"APO", "DPO", "FPO"})
+
+
+def unserved_area(zip_code: str) -> str | None:
+    """The name of the place a real US ZIP outside the 50 states and DC belongs to
+    ("Puerto Rico"), or None (a ZIP we serve, or no ZIP at all)."""
+    normalized = normalize_zip(zip_code)
+    if normalized is None:
+        return None
+    try:
+        entries = zipcodes.matching(normalized)
+    except (TypeError, ValueError):
+        return None
+    for entry in entries:
+        if entry.get("city", "").upper() in _MILITARY_CITIES:
+            return UNSERVED_AREAS["AE"]
+        if entry.get("state") in UNSERVED_AREAS:
+            return UNSERVED_AREAS[entry["state"]]
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +136,13 @@ def lookup_location(zip_code: str, data: ReferenceData | None = None) -> Locatio
     else:
         location = _locate(normalized, data) if normalized else None
     if location is None:
+        area = unserved_area(zip_code)
+        if area is not None:
+            raise ZipNotServed(
+                f"We don't serve {area} yet: Aurum's estimates and installers cover the "
+                "50 states and DC.",
+                details={"zip_code": zip_code, "area": area},
+            )
         raise UnknownZip(
             f"{zip_code.strip()!r} is not a ZIP code in the 50 US states or DC.",
             details={"zip_code": zip_code},

@@ -83,10 +83,57 @@ async def test_model_records_fields_and_the_server_shows_the_estimate(llm, stand
     assert {t["function"]["name"] for t in first_request["tools"]} == {
         "record_fields",
         "get_estimate",
+        "answer_question",
         "submit_lead",
     }
     recorded = tool_results(standin.requests[1])[0]
     assert recorded["recorded"] == {"zip_code": "85004", "homeowner": True, "monthly_bill": 210.0}
+
+
+async def test_questions_get_the_knowledge_base_answer_with_the_engines_figures(
+    llm, standin
+) -> None:  # type: ignore[no-untyped-def]
+    http, _ = llm
+    chat = await Chat.start(http)
+    standin.queue(
+        Calls([ToolCall("record_fields", {"zip_code": "98101", "homeowner": True})]),
+        Text("Thanks! About how much is your electric bill?"),
+        Calls([ToolCall("record_fields", {"monthly_bill": "150"}), ToolCall("get_estimate")]),
+        Calls([ToolCall("answer_question", {"topic": "payback"})]),
+        Text("Payback here is long, mostly because power is cheap. What kind of home is it?"),
+        Calls([ToolCall("record_fields", {"credit_band": "I'd rather not say"})]),
+        Text("No problem. When would you like solar installed?"),
+    )
+    await chat.say("we own a place in 98101")
+    await chat.say("150 a month, and 17 years payback seems long, is that normal?")
+    answer = tool_results(standin.requests[4])[-1]["answer"]
+    payback = chat.state["estimate"]["payback_years"]
+    assert answer.startswith(f"In your estimate the payback is about {payback:.1f} years.")
+    assert "national median" in answer
+    await chat.say("I'd rather not say my credit")
+    assert "credit_band" in chat.state["slots"] and chat.state["slots"]["credit_band"] is None
+
+
+async def test_a_year_recorded_as_the_bill_is_held_until_the_homeowner_confirms(
+    llm, standin
+) -> None:  # type: ignore[no-untyped-def]
+    http, _ = llm
+    chat = await Chat.start(http)
+    standin.queue(
+        Calls([ToolCall("record_fields", {"zip_code": "98101", "monthly_bill": "180"})]),
+        Text("Thanks! Do you own the home?"),
+        Calls([ToolCall("record_fields", {"monthly_bill": "$2021"})]),
+        Text("Just to check, is your bill really $2,021 a month?"),
+        Calls([ToolCall("record_fields", {"monthly_bill": "$2021"})]),
+        Text("Updated. Do you own the home?"),
+    )
+    await chat.say("98101, about 180 a month")
+    await chat.say("we lost power for 3 days in the 2021 freeze")
+    assert chat.state["slots"]["monthly_bill"] == 180
+    rejected = tool_results(standin.requests[3])[-1]["rejected"]
+    assert "looks like a year" in rejected["monthly_bill"]
+    await chat.say("yes, 2021 is right")
+    assert chat.state["slots"]["monthly_bill"] == 2021
 
 
 async def test_invalid_values_are_rejected_with_the_guided_hint(llm, standin) -> None:  # type: ignore[no-untyped-def]

@@ -138,6 +138,17 @@ async def test_unknown_zip_is_422_unknown_zip(client: httpx.AsyncClient) -> None
     assert response.json()["error"]["code"] == "unknown_zip"
 
 
+async def test_a_territory_zip_is_not_served_yet_rather_than_unknown(
+    client: httpx.AsyncClient, db_session: AsyncSession
+) -> None:
+    response = await post(client, form(zip_code="00901"))
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "zip_not_served"
+    assert "We don't serve Puerto Rico yet" in error["message"]
+    assert await db_session.scalar(sa.select(sa.func.count()).select_from(Lead)) == 0
+
+
 async def test_outdated_consent_text_is_refused(client: httpx.AsyncClient) -> None:
     response = await post(client, form(consent_version="0" * 64))
     assert response.status_code == 422

@@ -102,3 +102,22 @@ def test_better_answers_never_score_lower() -> None:
         ]
         assert scores == sorted(scores, reverse=True), key
     assert len(list(itertools.product(*ANSWERS.values()))) > 0
+
+
+def test_a_credit_range_not_shared_scores_lower_than_any_shared_fair_or_better_one() -> None:
+    """Skipping the credit question is allowed, and honestly costs points."""
+
+    def credit_points(band: str) -> int:
+        result = score_lead(
+            homeowner=True,
+            property_type="single_family",
+            monthly_bill_usd=200,
+            credit_band=band,
+            shade="none",
+            roof_type="metal",
+            timeline="asap",
+        )
+        return next(f.points for f in result.factors if f.factor == "credit")
+
+    assert credit_points("poor") < credit_points("unknown") < credit_points("fair")
+    assert credit_points("unknown") < credit_points("good") < credit_points("excellent")

@@ -131,13 +131,16 @@ async def test_location_lookup(client: httpx.AsyncClient) -> None:
     assert len(body["stations"]) == 3
 
 
-@pytest.mark.parametrize("zip_code", ["00000", "00901", "SW1A1AA"])
+@pytest.mark.parametrize(
+    ("zip_code", "code"),
+    [("00000", "unknown_zip"), ("00901", "zip_not_served"), ("SW1A1AA", "unknown_zip")],
+)
 async def test_location_lookup_rejects_unknown_zip(
-    client: httpx.AsyncClient, zip_code: str
+    client: httpx.AsyncClient, zip_code: str, code: str
 ) -> None:
     response = await client.get(f"/api/v1/solar/locations/{zip_code}")
     assert response.status_code == 422
-    assert response.json()["error"]["code"] == "unknown_zip"
+    assert response.json()["error"]["code"] == code
 
 
 GOOD = {"zip_code": "27401", "monthly_bill": 150}
@@ -172,7 +175,7 @@ BAD_REQUESTS: list[tuple[str, dict[str, Any], str, str]] = [
     ("unexpected field", {**GOOD, "roof": "tile"}, "validation_error", "roof"),
     ("missing zip", {"monthly_bill": 150}, "validation_error", "zip_code"),
     ("unknown zip", {**GOOD, "zip_code": "00000"}, "unknown_zip", ""),
-    ("territory zip", {**GOOD, "zip_code": "00901"}, "unknown_zip", ""),
+    ("territory zip", {**GOOD, "zip_code": "00901"}, "zip_not_served", ""),
     ("non-US postcode", {**GOOD, "zip_code": "SW1A 1AA"}, "unknown_zip", ""),
     (
         "use beyond a home",

@@ -7,11 +7,13 @@ import pytest
 
 from app.solar.location import (
     UnknownZip,
+    ZipNotServed,
     distances_km,
     idw_weights,
     lookup_location,
     nearest_stations,
     normalize_zip,
+    unserved_area,
 )
 from app.solar.tables import US_STATES_AND_DC, reference_data
 
@@ -50,13 +52,41 @@ def test_dc_uses_nearby_maryland_or_virginia_stations() -> None:
     assert location.nearest.distance_km < 20
 
 
-@pytest.mark.parametrize("zip_code", ["00000", "99999", "00901", "96910", "09001", "hello", "1234"])
-def test_unknown_territory_and_military_zips_are_rejected(zip_code: str) -> None:
-    """Nonexistent, Puerto Rico, Guam and APO ZIPs: not in the 50 states or DC."""
+@pytest.mark.parametrize("zip_code", ["00000", "99999", "hello", "1234"])
+def test_zips_that_do_not_exist_are_rejected_as_unknown(zip_code: str) -> None:
     with pytest.raises(UnknownZip) as raised:
         lookup_location(zip_code)
     assert raised.value.code == "unknown_zip"
     assert raised.value.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("zip_code", "area"),
+    [
+        ("00901", "Puerto Rico"),
+        ("00802", "the U.S. Virgin Islands"),
+        ("96910", "Guam"),
+        ("96799", "American Samoa"),
+        ("96950", "the Northern Mariana Islands"),
+        ("09001", "overseas military addresses (APO/FPO)"),
+    ],
+)
+def test_real_us_zips_outside_the_states_and_dc_are_not_served_yet(
+    zip_code: str, area: str
+) -> None:
+    """Territories and military mail are real ZIPs: "we don't serve it yet", not "not found"."""
+    assert unserved_area(zip_code) == area
+    with pytest.raises(ZipNotServed) as raised:
+        lookup_location(zip_code)
+    assert raised.value.code == "zip_not_served"
+    assert raised.value.status_code == 422
+    assert f"We don't serve {area} yet" in str(raised.value)
+    assert raised.value.details == {"zip_code": zip_code, "area": area}
+
+
+@pytest.mark.parametrize("zip_code", ["20001", "96813", "99501", "85004", "00000"])
+def test_served_and_nonexistent_zips_have_no_unserved_area(zip_code: str) -> None:
+    assert unserved_area(zip_code) is None
 
 
 def test_every_shipped_zip_is_in_a_state_or_dc_and_near_a_station() -> None:

@@ -25,6 +25,15 @@ class AdvisorTools(Protocol):
 
     def zip_is_known(self, zip_code: str) -> bool: ...
 
+    def unserved_area(self, zip_code: str) -> str | None:
+        """The place a real US ZIP outside the area served is in ("Puerto Rico"), or None."""
+        ...
+
+    def national_reference(self, slots: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """Medians of the engine's estimates for the slots' bill and shade across the
+        states and DC (``knowledge.national_reference``), or None when unavailable."""
+        ...
+
     def estimate(self, slots: Mapping[str, Any]) -> dict[str, Any]:
         """A solar estimate for the slots' ZIP, bill and shade (engine result as JSON)."""
         ...
@@ -45,6 +54,9 @@ class AgentState:
     max_buyers: int = DEFAULT_MAX_BUYERS
     # Whether the advisor may say it e-mails the estimate (MAIL_ENABLED).
     sends_estimate_email: bool = True
+    # Names of the active partner installers whose service area covers the slots' ZIP,
+    # looked up by the conversation service before the turn; None: not looked up.
+    area_partners: list[str] | None = None
 
 
 @dataclass

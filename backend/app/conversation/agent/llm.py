@@ -21,9 +21,9 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
-from app.conversation.agent import guided, policy
+from app.conversation.agent import guided, knowledge, policy
 from app.conversation.agent.base import (
     AdvisorTools,
     AgentState,
@@ -33,6 +33,7 @@ from app.conversation.agent.base import (
     chunk_text,
 )
 from app.conversation.nlu import FIELDS, understand
+from app.conversation.nlu.questions import Topic
 
 logger = logging.getLogger("aurum.conversation.llm")
 
@@ -73,6 +74,24 @@ TOOLS: list[dict[str, Any]] = [
     {
         "type": "function",
         "function": {
+            "name": "answer_question",
+            "description": (
+                "The honest answer to a common homeowner question, with this homeowner's "
+                "figures from the solar engine: worth_it, payback, winter, business_model "
+                "(how Aurum makes money), installers (which and how many), credit_why, "
+                "tax_credit (25D, lease/PPA), battery, hoa, condo, net_metering. Relay it."
+            ),
+            "parameters": {
+                "type": "object",
+                "properties": {"topic": {"type": "string", "enum": list(get_args(Topic))}},
+                "required": ["topic"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    {
+        "type": "function",
+        "function": {
             "name": "submit_lead",
             "description": (
                 "Submit the homeowner to matched installers. Only after every required "
@@ -93,11 +112,26 @@ Rules:
 - The federal 30% residential solar tax credit (25D) ended for systems installed after
   2025-12-31. Do not promise incentives.
 - Renters cannot buy solar: if they rent, say so kindly and stop.
+- For a question on one of answer_question's topics, call it and relay its answer in
+  your words; for any other question, say honestly you can't answer that here, then go on.
 - Keep replies short (1-3 sentences), warm, and plain. Ask for the field named in
   NEXT FIELD unless you are answering a question first.
 - When NEXT FIELD is consent, the server shows the disclosure text itself; just ask if
   they agree. Only record consent from a clear yes or no to that question.
 """
+
+
+def _bill_doubt(state: AgentState, text: str, bill: float) -> str | None:
+    """Why a bill must be confirmed with the homeowner before it is stored, or None."""
+    known = state.slots.get("monthly_bill")
+    if guided.year_read_as_bill(text, float(bill)):
+        return f"{int(bill)} in the homeowner's message looks like a year: ask before recording it"
+    if known and max(bill / known, known / bill) >= guided.WILD_BILL_RATIO:
+        return (
+            f"far from the ${known:,.0f} recorded before: ask the homeowner to confirm, then "
+            "record it again"
+        )
+    return None
 
 
 @dataclass
@@ -209,6 +243,8 @@ class LLMAgent:
             estimate=state.estimate,
             history=list(state.history),
             max_buyers=state.max_buyers,
+            sends_estimate_email=state.sends_estimate_email,
+            area_partners=state.area_partners,
         )
         streamed: list[str] = []
 
@@ -287,7 +323,9 @@ class LLMAgent:
                 }
             )
             for call in calls:
-                result, new_outcome = self._run_tool(call, state, tools, extras, consent_was_asked)
+                result, new_outcome = self._run_tool(
+                    call, state, tools, extras, consent_was_asked, text
+                )
                 if (
                     call.name == "record_fields"
                     and result.get("recorded", {}).get("consent") is False
@@ -376,6 +414,7 @@ class LLMAgent:
         tools: AdvisorTools,
         extras: list[OutgoingMessage],
         consent_was_asked: bool,
+        text: str = "",
     ) -> tuple[dict[str, Any], Any]:
         try:
             arguments = json.loads(call.arguments or "{}")
@@ -385,13 +424,22 @@ class LLMAgent:
             return {"error": "arguments were not a JSON object"}, None
 
         if call.name == "record_fields":
-            return self._record(arguments, state, tools, consent_was_asked), None
+            return self._record(arguments, state, tools, consent_was_asked, text), None
         if call.name == "get_estimate":
             if not (state.slots.get("zip_code") and state.slots.get("monthly_bill")):
                 return {"error": "record zip_code and monthly_bill first"}, None
             estimate = tools.estimate(state.slots)
             extras.append(policy.show_estimate(state, estimate))
             return {"shown_to_homeowner": True, "estimate": estimate}, None
+        if call.name == "answer_question":
+            topic = arguments.get("topic")
+            if topic not in get_args(Topic):
+                return {"answer": knowledge.CANNOT_ANSWER}, None
+
+            def reference() -> Any:
+                return tools.national_reference(state.slots) if state.estimate else None
+
+            return {"answer": knowledge.answer(str(topic), state, reference)}, None
         if call.name == "submit_lead":
             missing = policy.missing_fields(state.slots)
             if missing or state.slots.get("consent") is not True:
@@ -405,9 +453,11 @@ class LLMAgent:
         state: AgentState,
         tools: AdvisorTools,
         consent_was_asked: bool,
+        text: str = "",
     ) -> dict[str, Any]:
         recorded: dict[str, Any] = {}
         rejected: dict[str, str] = {}
+        held = state.slots.pop(guided.PENDING, None)
         for name, raw in arguments.items():
             if name not in RECORDABLE:
                 rejected[name] = "unknown field"
@@ -416,17 +466,30 @@ class LLMAgent:
                 rejected[name] = "consent can only be recorded as the answer to the disclosure"
                 continue
             extraction = understand(_as_text(raw), name, zip_is_known=tools.zip_is_known)
+            if name == "monthly_bill" and name in extraction.values:
+                doubt = _bill_doubt(state, text, extraction.values[name])
+                confirmed = held == {"field": name, "value": extraction.values[name]}
+                if doubt and not confirmed:
+                    # Never stored on a guess: the model asks, and records it again once
+                    # the homeowner confirmed.
+                    state.slots[guided.PENDING] = {"field": name, "value": extraction.values[name]}
+                    rejected[name] = doubt
+                    continue
             if name in extraction.values:
                 value = extraction.values[name]
                 if name == "consent" and value is False:
                     state.slots.pop("consent", None)
                 recorded[name] = value
                 state.slots[name] = value
-            elif name == "battery_interest" and extraction.intents & {"skip", "unsure"}:
+            elif name in policy.OPTIONAL_FIELDS and extraction.intents & {"skip", "unsure"}:
                 recorded[name] = None
                 state.slots[name] = None
             else:
-                rejected[name] = extraction.errors.get(name) or f"not a valid {name}"
+                hint = extraction.errors.get(name) or f"not a valid {name}"
+                area = tools.unserved_area(_as_text(raw)) if name == "zip_code" else None
+                if area is not None:
+                    hint = f"We don't serve {area} yet: only the 50 states and DC."
+                rejected[name] = hint
         return {
             "recorded": recorded,
             "rejected": rejected,

@@ -31,7 +31,7 @@ QUESTION_ORDER: tuple[str, ...] = (
     "phone",
     "consent",
 )
-OPTIONAL_FIELDS = frozenset({"battery_interest"})
+OPTIONAL_FIELDS = frozenset({"battery_interest", "credit_band"})
 
 QUESTIONS: dict[str, str] = {
     "zip_code": "What's the ZIP code of the home you're thinking about solar for?",
@@ -42,7 +42,7 @@ QUESTIONS: dict[str, str] = {
     "shade": "How much shade does the roof get during the day (trees, buildings)?",
     "credit_band": (
         "Roughly where is your credit score? It only helps match you with financing; "
-        "nobody runs a credit check here."
+        "nobody runs a credit check here, and you can say skip."
     ),
     "timeline": "When would you like to have solar installed?",
     "battery_interest": (
@@ -79,7 +79,7 @@ HINTS: dict[str, str] = {
     "property_type": "house, townhouse, condo, mobile home or multi-family",
     "roof_type": "shingle, metal, tile, flat, wood shake or slate",
     "shade": "none, a little, partial, or lots of shade",
-    "credit_band": 'a rough score like "around 700", or excellent / good / fair / poor',
+    "credit_band": ('a rough score like "around 700", excellent / good / fair / poor, or "skip"'),
     "timeline": "as soon as possible, 1-3 months, 3-6 months, 6-12 months, or just researching",
     "battery_interest": "yes, no, or skip",
     "name": 'your first and last name, like "Jane Doe"',
@@ -95,7 +95,7 @@ QUICK_REPLIES: dict[str, list[str]] = {
     "property_type": ["Single-family house", "Townhouse", "Condo", "Mobile home", "Multi-family"],
     "roof_type": ["Asphalt shingle", "Metal", "Tile", "Flat", "Not sure"],
     "shade": ["No shade", "A little shade", "Partial shade", "Lots of shade"],
-    "credit_band": ["720+", "680-719", "640-679", "Below 640"],
+    "credit_band": ["720+", "680-719", "640-679", "Below 640", "Rather not say"],
     "timeline": [
         "As soon as possible",
         "1-3 months",
