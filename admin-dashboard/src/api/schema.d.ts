@@ -459,7 +459,8 @@ export interface paths {
          * Update User
          * @description Change a user's role, disable or re-enable them, or set a new password. Any of
          *     these ends the user's sessions at once. The last active admin cannot be demoted or
-         *     disabled (409 `last_active_admin`). Audited as `user.update`. Admin role.
+         *     disabled (409 `last_active_admin`), and nobody may disable or demote themselves (409
+         *     `self_change`). Audited as `user.update`. Admin role.
          */
         patch: operations["admin_users-update_user"];
         trace?: never;
