@@ -321,6 +321,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/partners/{partner_id}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Partner Outcomes
+         * @description What the partner reported after buying (contacted, quoted, sold...): sales by
+         *     their latest outcome, and the close rate (sales reported `sold` / sales with any
+         *     report). Analyst role or higher.
+         */
+        get: operations["admin_partners-get_partner_outcomes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/privacy/erase": {
         parameters: {
             query?: never;
@@ -3350,6 +3372,16 @@ export interface components {
             /** Message */
             message: string;
         };
+        /** OutcomeCount */
+        OutcomeCount: {
+            /** Outcome */
+            outcome: string;
+            /**
+             * Sales
+             * @description Sales whose latest reported outcome is this one.
+             */
+            sales: number;
+        };
         /** OutcomeRequest */
         OutcomeRequest: {
             /** Note */
@@ -3488,6 +3520,37 @@ export interface components {
         PartnerList: {
             /** Items */
             items: components["schemas"]["PartnerSummary"][];
+        };
+        /**
+         * PartnerOutcomes
+         * @description What the partner reported after buying, per sale (its latest report counts).
+         */
+        PartnerOutcomes: {
+            /**
+             * By Outcome
+             * @description In the order of the outcome list.
+             */
+            by_outcome: components["schemas"]["OutcomeCount"][];
+            /**
+             * Close Rate
+             * @description won / reported; null when none reported.
+             */
+            close_rate: number | null;
+            /**
+             * Reported
+             * @description Sales with at least one outcome reported.
+             */
+            reported: number;
+            /**
+             * Sales
+             * @description Leads sold to it, ever (returned ones included).
+             */
+            sales: number;
+            /**
+             * Won
+             * @description Sales it reported as `sold` (the homeowner signed).
+             */
+            won: number;
         };
         /** PartnerRef */
         PartnerRef: {
@@ -5510,6 +5573,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerEntryOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_partners-get_partner_outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerOutcomes"];
                 };
             };
             /** @description Authentication is required. */

@@ -24,7 +24,6 @@ from app.core.errors import (
 )
 from app.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from app.leads import queries, service
-from app.solar.tables import US_STATES_AND_DC
 from app.leads.admin_schemas import (
     AdminLeadDetail,
     AdminLeadPage,
@@ -36,6 +35,7 @@ from app.leads.admin_schemas import (
     LeadStatus,
     LeadTier,
 )
+from app.solar.tables import US_STATES_AND_DC
 
 router = APIRouter(prefix="/leads", tags=["admin_leads"])
 
