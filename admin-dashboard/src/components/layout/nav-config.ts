@@ -1,4 +1,4 @@
-import { ClipboardList, LayoutDashboard, MessagesSquare, ScrollText, Users, type LucideIcon } from "lucide-react";
+import { ClipboardList, Handshake, LayoutDashboard, MessagesSquare, Receipt, Undo2, ScrollText, Users, type LucideIcon } from "lucide-react";
 
 import { ROLES, type Role } from "@/features/auth/roles";
 
@@ -22,6 +22,9 @@ export const navigation: readonly NavItem[] = [
   { title: "Overview", to: "/", icon: LayoutDashboard, roles: ROLES, end: true },
   { title: "Leads", to: "/leads", icon: ClipboardList, roles: ROLES },
   { title: "Conversations", to: "/conversations", icon: MessagesSquare, roles: ROLES },
+  { title: "Partners", to: "/partners", icon: Handshake, roles: ROLES },
+  { title: "Sales", to: "/sales", icon: Receipt, roles: ROLES },
+  { title: "Returns", to: "/returns", icon: Undo2, roles: ROLES },
   { title: "Users", to: "/users", icon: Users, roles: ["admin"] },
   { title: "Audit log", to: "/audit-log", icon: ScrollText, roles: ["admin"] },
 ];
