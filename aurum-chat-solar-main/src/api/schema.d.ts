@@ -4,6 +4,92 @@
  */
 
 export interface paths {
+    "/api/v1/admin/analytics/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Breakdown
+         * @description The KPIs per partner (label: its name), state, tier, UTM source or campaign,
+         *     highest net revenue first. Analyst role or higher.
+         */
+        get: operations["admin_analytics-breakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Funnel
+         * @description The public funnel: visit, chat started, estimate shown, contact given, consented
+         *     (from the site's events), lead and sold (from the rollups), overall and per UTM
+         *     source. Analyst role or higher.
+         */
+        get: operations["admin_analytics-funnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summary
+         * @description Every KPI of the period and of the same-length period just before it (for the
+         *     change). Analyst role or higher.
+         */
+        get: operations["admin_analytics-summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Timeseries
+         * @description The KPIs per day, ISO week or calendar month: every bucket from the one holding
+         *     `from` to the one holding `to`, zeros included (only days in the period count).
+         *     Analyst role or higher.
+         */
+        get: operations["admin_analytics-timeseries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/audit-log": {
         parameters: {
             query?: never;
@@ -1007,6 +1093,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report Events
+         * @description 1 to 50 events of one page session: page views and funnel steps become daily
+         *     counts per step, UTM source and campaign (a session's visit counted once a day),
+         *     web vitals go into the server's histograms. Nothing per person is kept. With
+         *     `Sec-GPC: 1` or `DNT: 1` nothing is stored and the answer is `{"accepted": 0}`.
+         */
+        post: operations["analytics-report_events"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leads": {
         parameters: {
             query?: never;
@@ -1160,6 +1269,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Accepted */
+        Accepted: {
+            /** Accepted */
+            accepted: number;
+        };
         /**
          * AccountUpdate
          * @description Self-service within the limits Aurum set (``cap_limits``, ``allowed_states``).
@@ -2242,6 +2356,91 @@ export interface components {
              */
             mode: "prepaid" | "credit";
         };
+        /** Breakdown */
+        Breakdown: {
+            /**
+             * By
+             * @enum {string}
+             */
+            by: "partner" | "state" | "tier" | "source" | "campaign";
+            /** Rows */
+            rows: components["schemas"]["BreakdownRow"][];
+        };
+        /** BreakdownRow */
+        BreakdownRow: {
+            /**
+             * Buyers Per Lead
+             * @description sales / sold
+             */
+            buyers_per_lead: number | null;
+            /**
+             * Close Rate
+             * @description won / outcomes_reported
+             */
+            close_rate: number | null;
+            /** Conversations Started */
+            conversations_started: number;
+            /** Estimates Shown */
+            estimates_shown: number;
+            /** Gross Revenue Cents */
+            gross_revenue_cents: number;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Leads */
+            leads: number;
+            /** Net Revenue Cents */
+            net_revenue_cents: number;
+            /**
+             * Outcomes Reported
+             * @description Sales with at least one reported outcome.
+             */
+            outcomes_reported: number;
+            /** Qualified */
+            qualified: number;
+            /** Qualified Rate */
+            qualified_rate: number | null;
+            /** Return Credits Cents */
+            return_credits_cents: number;
+            /**
+             * Return Rate
+             * @description returns / sales
+             */
+            return_rate: number | null;
+            /**
+             * Returns
+             * @description Accepted returns.
+             */
+            returns: number;
+            /**
+             * Revenue Per Lead Cents
+             * @description net revenue / leads
+             */
+            revenue_per_lead_cents: number | null;
+            /**
+             * Sales
+             * @description Sale rows (a shared lead counts once per buyer).
+             */
+            sales: number;
+            /**
+             * Sell Through
+             * @description sold / sellable
+             */
+            sell_through: number | null;
+            /** Sellable */
+            sellable: number;
+            /**
+             * Sold
+             * @description Leads sold at least once.
+             */
+            sold: number;
+            /**
+             * Won
+             * @description Sales the partner reported as sold to the homeowner.
+             */
+            won: number;
+        };
         /**
          * CapUsage
          * @description Sales and spend in the partner's current day, week and month (its own time zone).
@@ -2913,6 +3112,16 @@ export interface components {
              */
             zip_code: string;
         };
+        /** EventBatch */
+        EventBatch: {
+            /** Events */
+            events: components["schemas"]["SiteEvent"][];
+            /**
+             * Session
+             * @description A random id the page made.
+             */
+            session: string;
+        };
         /**
          * Filters
          * @description Which leads a partner buys; an empty list accepts any value.
@@ -2937,6 +3146,24 @@ export interface components {
             tiers?: string[];
             /** Timelines */
             timelines?: string[];
+        };
+        /** Funnel */
+        Funnel: {
+            /** By Source */
+            by_source: components["schemas"]["SourceFunnel"][];
+            /** Steps */
+            steps: components["schemas"]["FunnelStep"][];
+        };
+        /** FunnelStep */
+        FunnelStep: {
+            /** Count */
+            count: number;
+            /** Rate From Previous */
+            rate_from_previous: number | null;
+            /** Rate From Start */
+            rate_from_start: number | null;
+            /** Step */
+            step: string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -2989,6 +3216,81 @@ export interface components {
              * @description The whole key (`ak_live_...`). Shown this once: only its hash is stored.
              */
             secret: string;
+        };
+        /**
+         * Kpis
+         * @description Every figure of a period. Money in integer cents; rates 0..1, or null when their
+         *     denominator is 0.
+         */
+        Kpis: {
+            /**
+             * Buyers Per Lead
+             * @description sales / sold
+             */
+            buyers_per_lead: number | null;
+            /**
+             * Close Rate
+             * @description won / outcomes_reported
+             */
+            close_rate: number | null;
+            /** Conversations Started */
+            conversations_started: number;
+            /** Estimates Shown */
+            estimates_shown: number;
+            /** Gross Revenue Cents */
+            gross_revenue_cents: number;
+            /** Leads */
+            leads: number;
+            /** Net Revenue Cents */
+            net_revenue_cents: number;
+            /**
+             * Outcomes Reported
+             * @description Sales with at least one reported outcome.
+             */
+            outcomes_reported: number;
+            /** Qualified */
+            qualified: number;
+            /** Qualified Rate */
+            qualified_rate: number | null;
+            /** Return Credits Cents */
+            return_credits_cents: number;
+            /**
+             * Return Rate
+             * @description returns / sales
+             */
+            return_rate: number | null;
+            /**
+             * Returns
+             * @description Accepted returns.
+             */
+            returns: number;
+            /**
+             * Revenue Per Lead Cents
+             * @description net revenue / leads
+             */
+            revenue_per_lead_cents: number | null;
+            /**
+             * Sales
+             * @description Sale rows (a shared lead counts once per buyer).
+             */
+            sales: number;
+            /**
+             * Sell Through
+             * @description sold / sellable
+             */
+            sell_through: number | null;
+            /** Sellable */
+            sellable: number;
+            /**
+             * Sold
+             * @description Leads sold at least once.
+             */
+            sold: number;
+            /**
+             * Won
+             * @description Sales the partner reported as sold to the homeowner.
+             */
+            won: number;
         };
         /**
          * LeadCreate
@@ -4078,6 +4380,34 @@ export interface components {
          */
         Shade: "none" | "light" | "moderate" | "heavy";
         /**
+         * SiteEvent
+         * @description One thing that happened on the public site. No personal data: unknown fields are
+         *     refused, and so are paths with a query string, e-mail addresses or long digit runs
+         *     (a phone number, a ZIP+4) anywhere in the text.
+         */
+        SiteEvent: {
+            /** Campaign */
+            campaign?: string | null;
+            /** Name */
+            name?: ("LCP" | "INP" | "CLS") | null;
+            /**
+             * Path
+             * @default /
+             */
+            path: string;
+            /** Rating */
+            rating?: ("good" | "needs-improvement" | "poor") | null;
+            /** Source */
+            source?: string | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "page_view" | "chat_started" | "estimate_shown" | "contact_given" | "consented" | "web_vital";
+            /** Value */
+            value?: number | null;
+        };
+        /**
          * Sizing
          * @enum {string}
          */
@@ -4121,6 +4451,13 @@ export interface components {
             zcta: string | null;
             /** Zcta Distance Km */
             zcta_distance_km: number | null;
+        };
+        /** SourceFunnel */
+        SourceFunnel: {
+            /** Source */
+            source: string;
+            /** Steps */
+            steps: components["schemas"]["FunnelStep"][];
         };
         /**
          * Sourced
@@ -4177,6 +4514,31 @@ export interface components {
             /** User Agent */
             user_agent: string | null;
         };
+        /** Summary */
+        Summary: {
+            current: components["schemas"]["Kpis"];
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            previous: components["schemas"]["Kpis"];
+            /**
+             * Previous From
+             * Format: date
+             */
+            previous_from: string;
+            /**
+             * Previous To
+             * Format: date
+             */
+            previous_to: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+        };
         /** TestSent */
         TestSent: {
             /**
@@ -4194,6 +4556,92 @@ export interface components {
             exclusive?: number | null;
             /** Shared */
             shared?: number | null;
+        };
+        /** TimePoint */
+        TimePoint: {
+            /**
+             * Buyers Per Lead
+             * @description sales / sold
+             */
+            buyers_per_lead: number | null;
+            /**
+             * Close Rate
+             * @description won / outcomes_reported
+             */
+            close_rate: number | null;
+            /** Conversations Started */
+            conversations_started: number;
+            /** Estimates Shown */
+            estimates_shown: number;
+            /** Gross Revenue Cents */
+            gross_revenue_cents: number;
+            /** Leads */
+            leads: number;
+            /** Net Revenue Cents */
+            net_revenue_cents: number;
+            /**
+             * Outcomes Reported
+             * @description Sales with at least one reported outcome.
+             */
+            outcomes_reported: number;
+            /** Qualified */
+            qualified: number;
+            /** Qualified Rate */
+            qualified_rate: number | null;
+            /** Return Credits Cents */
+            return_credits_cents: number;
+            /**
+             * Return Rate
+             * @description returns / sales
+             */
+            return_rate: number | null;
+            /**
+             * Returns
+             * @description Accepted returns.
+             */
+            returns: number;
+            /**
+             * Revenue Per Lead Cents
+             * @description net revenue / leads
+             */
+            revenue_per_lead_cents: number | null;
+            /**
+             * Sales
+             * @description Sale rows (a shared lead counts once per buyer).
+             */
+            sales: number;
+            /**
+             * Sell Through
+             * @description sold / sellable
+             */
+            sell_through: number | null;
+            /** Sellable */
+            sellable: number;
+            /**
+             * Sold
+             * @description Leads sold at least once.
+             */
+            sold: number;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * Won
+             * @description Sales the partner reported as sold to the homeowner.
+             */
+            won: number;
+        };
+        /** Timeseries */
+        Timeseries: {
+            /**
+             * Interval
+             * @enum {string}
+             */
+            interval: "day" | "week" | "month";
+            /** Points */
+            points: components["schemas"]["TimePoint"][];
         };
         /**
          * TokenOut
@@ -4337,6 +4785,283 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "admin_analytics-breakdown": {
+        parameters: {
+            query: {
+                /** @description partner, state, tier, source or campaign. */
+                by: "partner" | "state" | "tier" | "source" | "campaign";
+                /** @description First UTC day (YYYY-MM-DD). */
+                from: string;
+                /** @description Last UTC day, inclusive (YYYY-MM-DD). */
+                to: string;
+                /** @description One partner's figures. */
+                partner_id?: string | null;
+                /** @description Two-letter US state, e.g. `AZ`. */
+                state?: string | null;
+                tier?: ("A" | "B" | "C") | null;
+                /** @description UTM source; `(none)` for none. */
+                source?: string | null;
+                /** @description UTM campaign; `(none)` for none. */
+                campaign?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Breakdown"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_analytics-funnel": {
+        parameters: {
+            query: {
+                /** @description UTM source; `(none)` for none. */
+                source?: string | null;
+                /** @description First UTC day (YYYY-MM-DD). */
+                from: string;
+                /** @description Last UTC day, inclusive (YYYY-MM-DD). */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Funnel"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_analytics-summary": {
+        parameters: {
+            query: {
+                /** @description First UTC day (YYYY-MM-DD). */
+                from: string;
+                /** @description Last UTC day, inclusive (YYYY-MM-DD). */
+                to: string;
+                /** @description One partner's figures. */
+                partner_id?: string | null;
+                /** @description Two-letter US state, e.g. `AZ`. */
+                state?: string | null;
+                tier?: ("A" | "B" | "C") | null;
+                /** @description UTM source; `(none)` for none. */
+                source?: string | null;
+                /** @description UTM campaign; `(none)` for none. */
+                campaign?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Summary"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_analytics-timeseries": {
+        parameters: {
+            query: {
+                /** @description Bucket: day, week (Monday) or month. */
+                interval?: "day" | "week" | "month";
+                /** @description First UTC day (YYYY-MM-DD). */
+                from: string;
+                /** @description Last UTC day, inclusive (YYYY-MM-DD). */
+                to: string;
+                /** @description One partner's figures. */
+                partner_id?: string | null;
+                /** @description Two-letter US state, e.g. `AZ`. */
+                state?: string | null;
+                tier?: ("A" | "B" | "C") | null;
+                /** @description UTM source; `(none)` for none. */
+                source?: string | null;
+                /** @description UTM campaign; `(none)` for none. */
+                campaign?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeseries"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "admin_audit-list_audit_log": {
         parameters: {
             query?: {
@@ -7825,6 +8550,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "analytics-report_events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
                 };
             };
             /** @description The request is not valid. */

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.analytics import rollups as analytics
 from app.core import outbox
 from app.core.config import Settings
 from app.leads.lifecycle import change_status, is_sellable
@@ -333,6 +334,7 @@ async def offer_lead(
         return Outcome(lead_id, None, skipped=f"not sellable ({lead.status})")
     if lead.offer_until is None:
         lead.offer_until = now + OFFER_WINDOW
+        await analytics.lead_offered(session, lead)
     facts = await lead_facts(session, lead)
 
     allocation: Allocation | None = None
@@ -369,7 +371,7 @@ async def offer_lead(
             )
         return Outcome(lead.id, allocation)
 
-    sale_ids = []
+    sale_ids, sales = [], []
     for award in allocation.awards:
         partner = locked[award.partner_id]
         sale = LeadSale(
@@ -409,6 +411,8 @@ async def offer_lead(
         )
         _notices(session, partner, usage[partner.id], award.price_cents, now)
         sale_ids.append(sale.id)
+        sales.append(sale)
+    await analytics.lead_sold(session, lead, sales)
     lead.unsold_reason = None
     await change_status(
         session,

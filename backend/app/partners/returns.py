@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.admin.audit.service import Action, record
+from app.analytics import rollups as analytics
 from app.core import outbox
 from app.core.config import Settings
 from app.core.errors import Conflict, NotFound, ValidationFailed
@@ -264,6 +265,7 @@ async def decide_return(
         claim.credit_cents = sale.price_cents
         sale.status = "returned"
         await session.flush()
+        await analytics.return_accepted(session, sale, claim)
         remaining = await session.scalar(
             sa.select(sa.func.count())
             .select_from(LeadSale)
@@ -345,4 +347,5 @@ async def record_outcome(
     )
     session.add(row)
     await session.flush()
+    await analytics.outcome_recorded(session, sale, row)
     return row
