@@ -251,7 +251,9 @@ def worker(
 
 
 async def _run_worker(settings, *, once: bool) -> None:  # type: ignore[no-untyped-def]
+    from app.core.cache import build_store
     from app.core.db import Database, utcnow
+    from app.core.events import running_feed
     from app.core.jobs import JobContext
     from app.solar.tables import reference_data
     from app.worker import Worker
@@ -260,6 +262,19 @@ async def _run_worker(settings, *, once: bool) -> None:  # type: ignore[no-untyp
     # event loop: loaded by the first sale they would stall every lane for seconds.
     await asyncio.to_thread(reference_data)
     database = Database(settings)
+    feeds = contextlib.AsyncExitStack()
+    if settings.redis_url:  # what the worker sells and sends reaches the API's live feed
+        store = build_store(
+            settings.redis_url,
+            timeout=settings.redis_timeout_seconds,
+            retry_seconds=settings.redis_retry_seconds,
+        )
+        feeds.push_async_callback(store.close)
+        await feeds.enter_async_context(
+            running_feed(
+                database.engine, store, buffer_size=settings.live_feed_buffer, receive=False
+            )
+        )
     try:
         runner = Worker(database.transaction, settings)
         if once:
@@ -282,6 +297,7 @@ async def _run_worker(settings, *, once: bool) -> None:  # type: ignore[no-untyp
             loop.add_signal_handler(sig, stop.set)
         await runner.run(stop)
     finally:
+        await feeds.aclose()
         await database.dispose()
 
 

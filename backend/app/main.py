@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -28,12 +29,14 @@ from app.core.edge import (
     RequestGuardMiddleware,
 )
 from app.core.errors import Forbidden, RateLimited, install_error_handlers, responses
+from app.core.events import drain_on_exit_signals, running_feed
 from app.core.http_security import AdminIPAllowlistMiddleware, SecurityHeadersMiddleware
 from app.core.logging import configure_logging
 from app.core.middleware import Metrics, RequestContextMiddleware
 from app.core.ratelimit import PublicRateLimit, RateLimitHeadersMiddleware, build_rate_limiter
 from app.leads.admin_router import router as leads_admin_router
 from app.leads.router import router as leads_router
+from app.live.admin_router import router as live_admin_router
 from app.partners.admin_router import router as partners_admin_router
 from app.partners.b2b_router import router as b2b_router
 from app.privacy.admin_router import router as privacy_admin_router
@@ -68,6 +71,12 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             retry_seconds=settings.redis_retry_seconds,
         )
         app.state.rate_limiter = build_rate_limiter(settings)
+        feed_stack = contextlib.AsyncExitStack()  # the live feed (app/core/events.py)
+        app.state.live_feed = await feed_stack.enter_async_context(
+            running_feed(
+                app.state.db.engine, app.state.store, buffer_size=settings.live_feed_buffer
+            )
+        )
         app.state.solar_config = SolarConfig.from_settings(settings)
         reference_data()  # ZIPs and stations (~1 s, once per process): at start, not on a request
         if not hasattr(app.state, "advisor"):  # tests may install their own
@@ -78,11 +87,13 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             worker = Worker(app.state.db.transaction, settings)
             worker_task = asyncio.create_task(worker.run(stop_worker), name="aurum-worker")
         try:
-            yield
+            with drain_on_exit_signals(app.state.live_feed):
+                yield
         finally:
             stop_worker.set()
             if worker_task is not None:
                 await worker_task
+            await feed_stack.aclose()
             await app.state.rate_limiter.close()
             await app.state.store.close()
             await app.state.db.dispose()
@@ -127,6 +138,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         privacy_admin_router,
         webhooks_admin_router,
         analytics_admin_router,
+        live_admin_router,
         identity_api,
     ):
         app.include_router(router, prefix=f"{API_PREFIX}/admin", responses=responses(Forbidden))

@@ -11,6 +11,7 @@ outage (``redis_client``).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import fnmatch
 import logging
@@ -48,6 +49,17 @@ class KeyValueStore(Protocol):
 
     async def publish(self, channel: str, message: bytes | str) -> None: ...
 
+    async def append_recent(self, key: str, value: bytes | str, *, keep: int) -> str:
+        """Append to a bounded log (the newest ``keep`` entries stay); the entry's id,
+        ``<milliseconds>-<sequence>``, ordered like Redis stream ids."""
+        ...
+
+    async def read_recent(
+        self, key: str, *, after: str, limit: int = 1000
+    ) -> list[tuple[str, bytes]]:
+        """The entries of a bounded log whose ids come after ``after``, oldest first."""
+        ...
+
     def subscribe(self, *channels: str) -> AsyncIterator[tuple[str, bytes]]: ...
 
     async def ping(self) -> None: ...
@@ -83,6 +95,36 @@ def _as_bytes(value: bytes | str) -> bytes:
     return value if isinstance(value, bytes) else value.encode()
 
 
+class CacheStats:
+    """Lookups that found a value and lookups that did not, for the cache hit rate."""
+
+    def __init__(self) -> None:
+        self.hits = 0
+        self.misses = 0
+
+    def count(self, value: bytes | None) -> bytes | None:
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    @property
+    def hit_rate(self) -> float | None:
+        looked_up = self.hits + self.misses
+        return self.hits / looked_up if looked_up else None
+
+
+def entry_order(entry_id: str) -> tuple[int, int] | None:
+    """``"1733000000000-3"`` -> ``(1733000000000, 3)``; None for anything else."""
+    ms, dash, seq = entry_id.partition("-")
+    if not (ms.isascii() and ms.isdigit() and len(ms) <= 15):
+        return None
+    if dash and not (seq.isascii() and seq.isdigit() and len(seq) <= 15):
+        return None
+    return int(ms), int(seq or 0)
+
+
 class MemoryStore:
     """In-process TTL cache, counters and pub/sub (the embedded default and fallback)."""
 
@@ -91,8 +133,11 @@ class MemoryStore:
     def __init__(self, *, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic):
         self._data: dict[str, tuple[bytes, float | None]] = {}
         self._subscribers: dict[str, set[asyncio.Queue[tuple[str, bytes]]]] = {}
+        self._logs: dict[str, collections.deque[tuple[tuple[int, int], bytes]]] = {}
+        self._last_entry = (0, 0)
         self._max_keys = max_keys
         self._clock = clock
+        self.stats = CacheStats()
 
     def _live(self, key: str) -> tuple[bytes, float | None] | None:
         item = self._data.get(key)
@@ -114,7 +159,7 @@ class MemoryStore:
 
     async def get(self, key: str) -> bytes | None:
         item = self._live(key)
-        return item[0] if item else None
+        return self.stats.count(item[0] if item else None)
 
     async def set(self, key: str, value: bytes | str, ttl_seconds: float | None = None) -> None:
         self._evict_if_full()
@@ -150,6 +195,26 @@ class MemoryStore:
                 for queue in queues:
                     queue.put_nowait((channel, payload))
 
+    async def append_recent(self, key: str, value: bytes | str, *, keep: int) -> str:
+        # Ids from the wall clock, as Redis makes them, so ids of either store compare.
+        ms = max(int(time.time() * 1000), self._last_entry[0])
+        seq = self._last_entry[1] + 1 if ms == self._last_entry[0] else 0
+        self._last_entry = (ms, seq)
+        log = self._logs.get(key)
+        if log is None or log.maxlen != keep:
+            log = self._logs[key] = collections.deque(log or (), maxlen=keep)
+        log.append(((ms, seq), _as_bytes(value)))
+        return f"{ms}-{seq}"
+
+    async def read_recent(
+        self, key: str, *, after: str, limit: int = 1000
+    ) -> list[tuple[str, bytes]]:
+        start = entry_order(after)
+        if start is None:
+            return []
+        found = [(f"{o[0]}-{o[1]}", v) for o, v in self._logs.get(key, ()) if o > start]
+        return found[:limit]
+
     async def subscribe(self, *channels: str) -> AsyncIterator[tuple[str, bytes]]:
         queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(maxsize=1000)
         for channel in channels:
@@ -166,6 +231,7 @@ class MemoryStore:
 
     async def close(self) -> None:
         self._data.clear()
+        self._logs.clear()
 
 
 class RedisStore:
@@ -177,12 +243,13 @@ class RedisStore:
         self._client = redis_client(url, timeout_seconds=timeout_seconds, health_check_interval=30)
         self._url = url
         self._prefix = prefix
+        self.stats = CacheStats()
 
     def _k(self, key: str) -> str:
         return self._prefix + key
 
     async def get(self, key: str) -> bytes | None:
-        return await self._client.get(self._k(key))
+        return self.stats.count(await self._client.get(self._k(key)))
 
     async def set(self, key: str, value: bytes | str, ttl_seconds: float | None = None) -> None:
         px = int(ttl_seconds * 1000) if ttl_seconds else None
@@ -207,6 +274,24 @@ class RedisStore:
 
     async def publish(self, channel: str, message: bytes | str) -> None:
         await self._client.publish(self._k(channel), message)
+
+    async def append_recent(self, key: str, value: bytes | str, *, keep: int) -> str:
+        # A stream trimmed to about ``keep`` entries (``~``: Redis trims whole nodes).
+        entry_id = await self._client.xadd(
+            self._k(key), {"v": value}, maxlen=keep, approximate=True
+        )
+        return entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+
+    async def read_recent(
+        self, key: str, *, after: str, limit: int = 1000
+    ) -> list[tuple[str, bytes]]:
+        if entry_order(after) is None:
+            return []
+        rows = await self._client.xrange(self._k(key), min=f"({after}", max="+", count=limit)
+        return [
+            (entry_id.decode() if isinstance(entry_id, bytes) else entry_id, fields[b"v"])
+            for entry_id, fields in rows
+        ]
 
     async def subscribe(self, *channels: str) -> AsyncIterator[tuple[str, bytes]]:
         pubsub = self._client.pubsub()
@@ -253,6 +338,7 @@ class ResilientStore:
         self._down_since: float | None = None
         self._next_probe = 0.0
         self._last_error: str | None = None
+        self.stats = CacheStats()
 
     @property
     def name(self) -> str:
@@ -297,7 +383,7 @@ class ResilientStore:
         return result
 
     async def get(self, key: str) -> bytes | None:
-        return await self._call(lambda s: s.get(key))
+        return self.stats.count(await self._call(lambda s: s.get(key)))
 
     async def set(self, key: str, value: bytes | str, ttl_seconds: float | None = None) -> None:
         await self._call(lambda s: s.set(key, value, ttl_seconds))
@@ -322,6 +408,14 @@ class ResilientStore:
                 self._mark_up()
                 return
         await self.fallback.publish(channel, message)
+
+    async def append_recent(self, key: str, value: bytes | str, *, keep: int) -> str:
+        return await self._call(lambda s: s.append_recent(key, value, keep=keep))
+
+    async def read_recent(
+        self, key: str, *, after: str, limit: int = 1000
+    ) -> list[tuple[str, bytes]]:
+        return await self._call(lambda s: s.read_recent(key, after=after, limit=limit))
 
     async def subscribe(self, *channels: str) -> AsyncIterator[tuple[str, bytes]]:
         """Messages from Redis and from the local fallback, merged into one stream.

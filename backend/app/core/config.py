@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     redis_timeout_seconds: float = 0.5
     redis_retry_seconds: float = 5.0
+    # The live feed (/admin/events): how many recent events a reconnecting stream can
+    # catch up on, and how long a stream ticket lives.
+    live_feed_buffer: int = Field(default=1000, ge=10, le=100_000)
+    live_ticket_seconds: int = Field(default=30, ge=5, le=300)
 
     cors_origins: Annotated[list[str], NoDecode] = [
         "http://localhost:3001",

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.admin.audit.service import Action, record
 from app.admin.deps import Principal
 from app.analytics import rollups as analytics
+from app.core import events as live
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
 from app.core.outbox import publish
@@ -260,6 +261,24 @@ async def submit_lead(
         announce_sellable(session, lead, now)
     await session.flush()
     await analytics.lead_changed(session, lead, before)
+    if created:
+        live.publish_after_commit(
+            session,
+            live.LEAD_CREATED,
+            {
+                "lead_id": lead.id,
+                "first_name": lead.first_name,
+                "last_name": lead.last_name,
+                "city": lead.city,
+                "state": lead.state,
+                "zip_code": lead.zip_code,
+                "tier": lead.tier,
+                "score": lead.score,
+                "status": lead.status,
+                "source": lead.source,
+            },
+            at=now,
+        )
     return LeadOutcome(lead, created, submission)
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.analytics import rollups as analytics
+from app.core import events as live
 from app.core import outbox
 from app.core.config import Settings
 from app.leads.lifecycle import change_status, is_sellable
@@ -410,6 +411,22 @@ async def offer_lead(
             now=now,
         )
         _notices(session, partner, usage[partner.id], award.price_cents, now)
+        live.publish_after_commit(
+            session,
+            live.LEAD_SOLD,
+            {
+                "lead_id": lead.id,
+                "sale_id": sale.id,
+                "partner_id": partner.id,
+                "partner_name": partner.name,
+                "price_cents": sale.price_cents,
+                "exclusive": sale.exclusive,
+                "buyers": sale.buyers,
+                "tier": lead.tier,
+                "state": lead.state,
+            },
+            at=now,
+        )
         sale_ids.append(sale.id)
         sales.append(sale)
     await analytics.lead_sold(session, lead, sales)
@@ -444,6 +461,17 @@ def _notices(
                 payload={"partner_id": str(partner.id), "period": period, "cap": cap},
                 now=now,
             )
+            live.publish_after_commit(
+                session,
+                live.PARTNER_CAP_REACHED,
+                {
+                    "partner_id": partner.id,
+                    "partner_name": partner.name,
+                    "period": period,
+                    "cap": cap,
+                },
+                at=now,
+            )
     low = partner.low_balance_cents
     if low and partner.balance_cents < low <= partner.balance_cents + price:
         outbox.publish(
@@ -452,4 +480,15 @@ def _notices(
             key=partner.id,
             payload={"partner_id": str(partner.id), "balance_cents": partner.balance_cents},
             now=now,
+        )
+        live.publish_after_commit(
+            session,
+            live.PARTNER_BALANCE_LOW,
+            {
+                "partner_id": partner.id,
+                "partner_name": partner.name,
+                "balance_cents": partner.balance_cents,
+                "low_balance_cents": low,
+            },
+            at=now,
         )

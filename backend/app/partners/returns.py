@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.admin.audit.service import Action, record
 from app.analytics import rollups as analytics
+from app.core import events as live
 from app.core import outbox
 from app.core.config import Settings
 from app.core.errors import Conflict, NotFound, ValidationFailed
@@ -216,6 +217,20 @@ async def file_return(
         payload={"return_id": str(claim.id), "partner_id": str(partner.id), "reason": reason},
         now=now,
     )
+    live.publish_after_commit(
+        session,
+        live.RETURN_REQUESTED,
+        {
+            "return_id": claim.id,
+            "lead_id": lead_id,
+            "sale_id": sale.id,
+            "partner_id": partner.id,
+            "partner_name": partner.name,
+            "reason": reason,
+            "price_cents": sale.price_cents,
+        },
+        at=now,
+    )
     await record(
         session,
         action=Action.RETURN_FILED,
@@ -264,6 +279,20 @@ async def decide_return(
         )
         claim.credit_cents = sale.price_cents
         sale.status = "returned"
+        live.publish_after_commit(
+            session,
+            live.LEAD_RETURNED,
+            {
+                "return_id": claim.id,
+                "lead_id": sale.lead_id,
+                "sale_id": sale.id,
+                "partner_id": partner.id,
+                "partner_name": partner.name,
+                "reason": claim.reason,
+                "credit_cents": claim.credit_cents,
+            },
+            at=who.at,
+        )
         await session.flush()
         await analytics.return_accepted(session, sale, claim)
         remaining = await session.scalar(

@@ -38,9 +38,11 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import events as live
 from app.core import outbox
 from app.core.jobs import JobContext
 from app.core.outbox import OutboxEvent
+from app.partners.models import Partner
 from app.webhooks import signing
 from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.webhooks.ssrf import UnsafeURL, check_url
@@ -357,6 +359,40 @@ async def record_attempt(
     return "retry"
 
 
+async def tell_live_feed(
+    session: AsyncSession, message_id: str, outcome: str, at: datetime
+) -> None:
+    """A failed attempt (to be retried) or a held delivery, on the staff's live feed once
+    the attempt's record commits: the out-of-band word that a partner is not receiving."""
+    if outcome not in ("retry", "held"):
+        return
+    delivery = await session.get(WebhookDelivery, message_id)
+    endpoint = await session.get(WebhookEndpoint, delivery.endpoint_id) if delivery else None
+    if delivery is None or endpoint is None:
+        return
+    partner_name = await session.scalar(
+        sa.select(Partner.name).where(Partner.id == delivery.partner_id)
+    )
+    live.publish_after_commit(
+        session,
+        live.WEBHOOK_DELIVERY_HELD if outcome == "held" else live.WEBHOOK_DELIVERY_FAILED,
+        {
+            "delivery_id": delivery.id,
+            "endpoint_id": endpoint.id,
+            "endpoint_status": endpoint.status,
+            "partner_id": delivery.partner_id,
+            "partner_name": partner_name,
+            "event_type": delivery.event_type,
+            "attempts": delivery.attempts,
+            "status_code": delivery.last_status_code,
+            "error": delivery.last_error,
+            "next_attempt_at": delivery.next_attempt_at if outcome == "retry" else None,
+            "held_reason": delivery.held_reason if outcome == "held" else None,
+        },
+        at=at,
+    )
+
+
 class DeliveryPoller:
     """The worker's webhook poller: lease a batch of due deliveries, send them at once."""
 
@@ -396,9 +432,10 @@ class DeliveryPoller:
         for job, result in zip(jobs, results, strict=True):
             try:
                 async with ctx.session_factory() as session:
-                    await record_attempt(
+                    outcome = await record_attempt(
                         session, job, result, at=at, worker=self.worker, rng=self.rng
                     )
+                    await tell_live_feed(session, job.message_id, outcome, at)
             except Exception:
                 # The attempt happened but is not on record (the database went away?):
                 # the lease runs out and the delivery goes again, with the same id.

@@ -107,6 +107,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
         "manager", 404, body=lambda c: {"since": "2026-11-01T00:00:00+00:00"}
     ),
     ("POST", "/api/v1/admin/webhook-endpoints/{endpoint_id}/enable"): Rule("manager", 404),
+    # The live feed: any staff role gets a ticket; the stream itself takes only a ticket
+    # (never a bearer token), so without one it is 422 whoever calls (tests/live).
+    ("POST", "/api/v1/admin/events/ticket"): Rule("analyst", 200),
+    ("GET", "/api/v1/admin/events"): Rule(None, 422, public_status=422),
     ("GET", "/api/v1/admin/users"): Rule("admin", 200),
     ("POST", "/api/v1/admin/users"): Rule("admin", 201, body=_new_user),
     ("GET", "/api/v1/admin/users/{user_id}"): Rule("admin", 200),
