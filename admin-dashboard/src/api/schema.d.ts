@@ -155,6 +155,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream Events
+         * @description What happens, as it happens: each message has `id`, `event` (its type) and
+         *     `data` `{"id","type","at","data"}`. Resumes after `Last-Event-ID` (header, or the
+         *     `last_event_id` parameter) from the recent buffer. Analysts see no names or contact
+         *     details. A keep-alive comment every 15 s.
+         */
+        get: operations["admin_live-stream_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Ticket
+         * @description A single-use ticket for opening the live feed (an `EventSource` cannot send the
+         *     access token, and a token in a URL would end up in logs). Any staff role.
+         */
+        post: operations["admin_live-create_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/leads": {
         parameters: {
             query?: never;
@@ -4547,6 +4591,19 @@ export interface components {
              */
             delivery_id: string;
         };
+        /** Ticket */
+        Ticket: {
+            /**
+             * Expires In
+             * @description Seconds the ticket stays valid.
+             */
+            expires_in: number;
+            /**
+             * Ticket
+             * @description Pass as `?ticket=` to `GET /admin/events`; single use.
+             */
+            ticket: string;
+        };
         /**
          * TierPrice
          * @description What one lead of a tier costs, in cents; null: the partner does not buy it so.
@@ -5253,6 +5310,106 @@ export interface operations {
             };
             /** @description The request is not valid. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_live-stream_events": {
+        parameters: {
+            query: {
+                /** @description Resume after this event id (EventSource reconnects). */
+                last_event_id?: string | null;
+                ticket: string;
+            };
+            header?: {
+                "Last-Event-ID"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_live-create_ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
