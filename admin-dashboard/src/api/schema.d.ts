@@ -121,7 +121,8 @@ export interface paths {
         };
         /**
          * List Conversations
-         * @description Conversations, newest first by default, a page at a time (follow `next_cursor`).
+         * @description Conversations, newest first by default, a page at a time (follow `next_cursor`),
+         *     each with the homeowner's name and ZIP once known (last name masked for analysts).
          *     Analyst role or higher.
          */
         get: operations["admin_conversations-list_conversations"];
@@ -1356,6 +1357,11 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /**
+             * First Name
+             * @description The homeowner's, from the lead it became.
+             */
+            first_name: string | null;
+            /**
              * Id
              * Format: uuid
              */
@@ -1367,6 +1373,11 @@ export interface components {
             ip: string | null;
             /** Language */
             language: string;
+            /**
+             * Last Name
+             * @description From the lead; masked for analysts (`L.`).
+             */
+            last_name: string | null;
             /**
              * Lead Id
              * @description The lead it became, if any.
@@ -1403,6 +1414,11 @@ export interface components {
             utm: {
                 [key: string]: unknown;
             };
+            /**
+             * Zip Code
+             * @description From the lead, else what the chat learned.
+             */
+            zip_code: string | null;
         };
         /** AdminConversationPage */
         AdminConversationPage: {
@@ -1434,12 +1450,22 @@ export interface components {
              */
             created_at: string;
             /**
+             * First Name
+             * @description The homeowner's, from the lead it became.
+             */
+            first_name: string | null;
+            /**
              * Id
              * Format: uuid
              */
             id: string;
             /** Language */
             language: string;
+            /**
+             * Last Name
+             * @description From the lead; masked for analysts (`L.`).
+             */
+            last_name: string | null;
             /**
              * Lead Id
              * @description The lead it became, if any.
@@ -1461,6 +1487,11 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Zip Code
+             * @description From the lead, else what the chat learned.
+             */
+            zip_code: string | null;
         };
         /** AdminLeadDetail */
         AdminLeadDetail: {
@@ -5204,6 +5235,8 @@ export interface operations {
                 lead_id?: string | null;
                 created_from?: string | null;
                 created_to?: string | null;
+                /** @description The homeowner's first name, city or ZIP (managers and admins also last name, email, phone), from the lead the chat became. */
+                q?: string | null;
                 sort?: "-created_at" | "created_at";
                 cursor?: string | null;
                 limit?: number;
