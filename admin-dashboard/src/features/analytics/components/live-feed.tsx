@@ -10,7 +10,11 @@ const STATE_LABEL = { connecting: "Connecting…", live: "Live", reconnecting: "
 export function LiveFeed() {
   const { events, state } = useLiveFeed();
   return (
-    <Section title="Live" actions={<Badge tone={state === "live" ? "success" : "warning"}>{STATE_LABEL[state]}</Badge>}>
+    <Section title="Live" actions={
+        <span data-feed-state={state}>
+          <Badge tone={state === "live" ? "success" : "warning"}>{STATE_LABEL[state]}</Badge>
+        </span>
+      }>
       <ol aria-live="polite" aria-relevant="additions" aria-label="Live events, newest first" className="max-h-96 space-y-2 overflow-y-auto text-sm">
         {events.map((event) => (
           <li key={event.id} data-type={event.type} className="border-b pb-2 last:border-b-0">
