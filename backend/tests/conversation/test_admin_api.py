@@ -87,7 +87,9 @@ async def test_the_list_shows_name_and_zip_and_searches_them(
     client: httpx.AsyncClient, as_role, make_lead, make_chat
 ) -> None:
     city = f"Chatville-{uuid.uuid4().hex[:8]}"
-    lead = await make_lead(first_name="Odette", last_name="Quillfeather", city=city, zip_code="85281")
+    lead = await make_lead(
+        first_name="Odette", last_name="Quillfeather", city=city, zip_code="85281"
+    )
     chat = await make_chat(lead)
     other = await make_chat(await make_lead(first_name="Someone", city="Elsewhere"))
 
