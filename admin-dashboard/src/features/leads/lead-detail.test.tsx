@@ -98,7 +98,8 @@ describe("lead detail", () => {
       [PATCH]: async (request) => {
         const patch = (await request.json()) as Partial<LeadDetail>;
         patches.push(patch);
-        current = { ...current, ...patch };
+        // As the API does: an unqualified lead may only go back to new.
+        current = { ...current, ...patch, allowed_statuses: patch.status === "unqualified" ? ["new"] : current.allowed_statuses };
         return jsonResponse(current);
       },
       "GET /api/v1/admin/leads": () => jsonResponse({ items: [leadSummary({ status: current.status })], next_cursor: null }),
