@@ -1,7 +1,13 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
 from app.admin.models import AdminUser, AuditLog, RefreshToken
-from app.analytics.models import DailyRollup, FunnelDaily, PartnerDailyRollup, VisitSession
+from app.analytics.models import (
+    DailyRollup,
+    DimensionDailyRollup,
+    FunnelDaily,
+    PartnerDailyRollup,
+    VisitSession,
+)
 from app.conversation.models import Conversation, Message
 from app.core.db import Base
 from app.core.idempotency import IdempotencyKey
@@ -27,6 +33,7 @@ __all__ = [
     "ConsentRecord",
     "Conversation",
     "DailyRollup",
+    "DimensionDailyRollup",
     "FunnelDaily",
     "IdempotencyKey",
     "JobRun",

@@ -5157,7 +5157,7 @@ export interface operations {
                 actor_id?: string | null;
                 /** @description Only this actor email (exact). */
                 actor_email?: string | null;
-                /** @description An action (`lead.update`) or a whole family (`lead`). Known actions: `api_key.create`, `api_key.revoke`, `api_key.rotate`, `auth.login`, `auth.login_failed`, `auth.login_locked`, `auth.logout`, `auth.password_changed`, `auth.refresh_reuse_detected`, `lead.duplicate_resolved`, `lead.export`, `lead.status_changed`, `lead.update`, `outcome.recorded`, `partner.create`, `partner.ledger_entry`, `partner.status_changed`, `partner.update`, `privacy.erase`, `return.decided`, `return.filed`, `user.create`, `user.update`, `webhook.enable`, `webhook.endpoint_created`, `webhook.endpoint_updated`, `webhook.redeliver`, `webhook.replay`, `webhook.secret_rotated`. */
+                /** @description An action (`lead.update`) or a whole family (`lead`). Known actions: `analytics.rebuild`, `api_key.create`, `api_key.revoke`, `api_key.rotate`, `auth.login`, `auth.login_failed`, `auth.login_locked`, `auth.logout`, `auth.password_changed`, `auth.refresh_reuse_detected`, `lead.duplicate_resolved`, `lead.export`, `lead.status_changed`, `lead.update`, `outcome.recorded`, `partner.create`, `partner.ledger_entry`, `partner.status_changed`, `partner.update`, `privacy.erase`, `return.decided`, `return.filed`, `user.create`, `user.update`, `webhook.enable`, `webhook.endpoint_created`, `webhook.endpoint_updated`, `webhook.redeliver`, `webhook.replay`, `webhook.secret_rotated`. */
                 action?: string | null;
                 /** @description e.g. `lead`, `admin_user`. */
                 target_type?: string | null;

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -21,6 +21,9 @@ from app.core.errors import Forbidden, RateLimited, Unauthorized, ValidationFail
 from app.partners.schemas import US_STATES
 
 MAX_RANGE_DAYS = 3 * 366
+# The days a period may touch (its previous period included): the platform's lifetime,
+# with room, and far from the calendar's edges (year 1, year 9999).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 _COMMON = (Unauthorized, Forbidden, ValidationFailed, RateLimited)
 
 router = APIRouter(prefix="/analytics", tags=["admin_analytics"])
@@ -42,6 +45,14 @@ def period(
             code="invalid_period",
             details={"from": from_.isoformat(), "to": to.isoformat()},
         )
+    for name, day in (("from", from_), ("to", to)):
+        if not FIRST_DAY + timedelta(days=MAX_RANGE_DAYS) <= day <= LAST_DAY:
+            raise ValidationFailed(
+                f"`{name}` must be between {FIRST_DAY + timedelta(days=MAX_RANGE_DAYS)} "
+                f"and {LAST_DAY}.",
+                code="date_out_of_range",
+                details={name: day.isoformat()},
+            )
     if (to - from_).days + 1 > MAX_RANGE_DAYS:
         raise ValidationFailed(
             f"A period is at most {MAX_RANGE_DAYS} days long.",

@@ -73,6 +73,23 @@ class PartnerDailyRollup(Counters, Base):
     tier: Mapped[str] = mapped_column(sa.String(1), primary_key=True)
 
 
+#: The attribution dimensions a :class:`DimensionDailyRollup` row is about.
+DIMENSIONS = ("state", "source", "campaign")
+
+
+class DimensionDailyRollup(Counters, Base):
+    """One attribution dimension at a time: day x (state | source | campaign) x tier, no
+    partner. A year of one dimension is a few thousand rows where the fine grain holds
+    about one row per sale, so a breakdown or filter on one of them stays fast."""
+
+    __tablename__ = "analytics_dimension_daily"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    dimension: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    tier: Mapped[str] = mapped_column(sa.String(1), primary_key=True)
+
+
 class FunnelDaily(Base):
     """How many times a funnel step was reported by the public site in a day, by UTM
     source and campaign (``visit``: distinct sessions)."""

@@ -3,7 +3,8 @@ public funnel. Every query reads the rollups (and the small daily funnel table),
 the raw lead or sale rows, and runs on the read session (``DATABASE_READ_URL``).
 
 Which grain: the coarse one (day x partner x tier) when the question needs only those;
-the fine one when a state, source or campaign filters or groups.
+one dimension's table (day x state, source or campaign x tier) when exactly one of them
+filters or groups and no partner does; the fine one otherwise.
 
 Partners: leads are nobody's until sold, so lead-side counts (leads, qualified,
 sellable) live on rows of no partner. Filtered or grouped by partner, those are 0 and
@@ -27,7 +28,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.analytics.models import COUNTERS, NO_PARTNER, DailyRollup, FunnelDaily, PartnerDailyRollup
+from app.analytics.models import (
+    COUNTERS,
+    DIMENSIONS,
+    NO_PARTNER,
+    DailyRollup,
+    DimensionDailyRollup,
+    FunnelDaily,
+    PartnerDailyRollup,
+)
 from app.analytics.rollups import NO_VALUE, attribution, bounds, label
 from app.analytics.schemas import (
     FUNNEL_STEPS,
@@ -103,23 +112,43 @@ def kpis(counts: Counter[str], chats: ChatCounts, *, per_partner: bool = False) 
 # --- rollup sums ---------------------------------------------------------------------------
 
 
-def _grain(filters: Filters, by: Dimension | None = None) -> Any:
-    fine = filters.needs_fine_grain or by in ("state", "source", "campaign")
-    return DailyRollup if fine else PartnerDailyRollup
+@dataclass(frozen=True)
+class _Grain:
+    model: Any
+    dimension: str | None = None  # DimensionDailyRollup: the one dimension it is about
 
 
-def _conditions(model: Any, filters: Filters, start: date, end: date) -> list[Any]:
+def _grain(filters: Filters, by: Dimension | None = None) -> _Grain:
+    """The smallest table that answers: coarse without attribution, one dimension's
+    table when one of state, source or campaign is involved (and no partner), else the
+    fine grain."""
+    involved = {d for d in DIMENSIONS if getattr(filters, d) is not None}
+    if by in DIMENSIONS:
+        involved.add(by)
+    if not involved:
+        return _Grain(PartnerDailyRollup)
+    if len(involved) == 1 and filters.partner_id is None and by != "partner":
+        return _Grain(DimensionDailyRollup, involved.pop())
+    return _Grain(DailyRollup)
+
+
+def _conditions(grain: _Grain, filters: Filters, start: date, end: date) -> list[Any]:
+    model = grain.model
     found = [model.day >= start, model.day <= end]
-    if filters.partner_id is not None:
-        found.append(model.partner_id == filters.partner_id)
     if filters.tier is not None:
         found.append(model.tier == filters.tier)
-    if filters.state is not None:
-        found.append(model.state == filters.state)
-    if filters.source is not None:
-        found.append(model.source == filters.source)
-    if filters.campaign is not None:
-        found.append(model.campaign == filters.campaign)
+    if grain.dimension is not None:
+        found.append(model.dimension == grain.dimension)
+        value = getattr(filters, grain.dimension)
+        if value is not None:
+            found.append(model.value == value)
+        return found
+    if filters.partner_id is not None:
+        found.append(model.partner_id == filters.partner_id)
+    for dimension in DIMENSIONS if model is DailyRollup else ():
+        value = getattr(filters, dimension)
+        if value is not None:
+            found.append(getattr(model, dimension) == value)
     return found
 
 
@@ -132,13 +161,17 @@ async def _sums(
     by: Dimension | None = None,
     by_day: bool = False,
 ) -> list[tuple[tuple[Any, ...], Counter[str]]]:
-    model = _grain(filters, by)
+    grain = _grain(filters, by)
+    model = grain.model
     groups: list[Any] = []
     if by_day:
         groups.append(model.day)
     if by is not None:
-        groups.append(getattr(model, "partner_id" if by == "partner" else by))
-    conditions = _conditions(model, filters, start, end)
+        if grain.dimension is not None:
+            groups.append(model.value)
+        else:
+            groups.append(getattr(model, "partner_id" if by == "partner" else by))
+    conditions = _conditions(grain, filters, start, end)
     if by == "partner":
         conditions.append(model.partner_id != NO_PARTNER)
     statement = sa.select(
@@ -149,9 +182,8 @@ async def _sums(
     found = []
     for row in await session.execute(statement):
         values = tuple(row[: len(groups)])
-        found.append(
-            (values, Counter(dict(zip(COUNTERS, map(int, row[len(groups) :]), strict=True))))
-        )
+        counts = Counter(dict(zip(COUNTERS, map(int, row[len(groups) :]), strict=True)))
+        found.append((values, counts))
     return found
 
 
@@ -294,9 +326,9 @@ async def timeseries(
     return Timeseries(
         interval=interval,
         points=[
-            TimePoint(
+            TimePoint.model_construct(
                 start=bucket,
-                **kpis(counts[bucket], _total(chats[bucket]), per_partner=per_partner).model_dump(),
+                **dict(kpis(counts[bucket], _total(chats[bucket]), per_partner=per_partner)),
             )
             for bucket in counts
         ],

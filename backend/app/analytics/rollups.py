@@ -38,7 +38,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.analytics.models import COUNTERS, NO_PARTNER, DailyRollup, PartnerDailyRollup
+from app.analytics.models import (
+    COUNTERS,
+    DIMENSIONS,
+    NO_PARTNER,
+    DailyRollup,
+    DimensionDailyRollup,
+    PartnerDailyRollup,
+)
 from app.leads.models import Lead
 from app.partners.models import LeadOutcome, LeadReturn, LeadSale
 
@@ -218,61 +225,75 @@ async def _lock_days(session: AsyncSession, days: Iterable[date], *, exclusive: 
         await session.execute(sa.select(*(lock(key) for key in keys)))
 
 
-def _rows(deltas: Deltas) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    coarse: dict[tuple[date, uuid.UUID, str], Counter[str]] = {}
-    fine: list[dict[str, Any]] = []
-    for key in sorted(deltas):
-        counts = deltas[key]
+def _project(deltas: Deltas) -> dict[Any, list[dict[str, Any]]]:
+    """``deltas`` (fine-grain keys) as rows of every grain, non-zero only, in key order
+    (concurrent transactions lock rows in one order: no deadlock)."""
+    grains: dict[Any, dict[tuple[Any, ...], Counter[str]]] = {
+        DailyRollup: {},
+        PartnerDailyRollup: {},
+        DimensionDailyRollup: {},
+    }
+    for key, counts in deltas.items():
         if not any(counts.values()):
             continue
-        fine.append(
+        grains[DailyRollup].setdefault(
+            (key.day, key.state, key.partner_id, key.tier, key.source, key.campaign), Counter()
+        ).update(counts)
+        grains[PartnerDailyRollup].setdefault(
+            (key.day, key.partner_id, key.tier), Counter()
+        ).update(counts)
+        for dimension, value in zip(DIMENSIONS, (key.state, key.source, key.campaign), strict=True):
+            grains[DimensionDailyRollup].setdefault(
+                (key.day, dimension, value, key.tier), Counter()
+            ).update(counts)
+    found: dict[Any, list[dict[str, Any]]] = {}
+    for model, rows in grains.items():
+        names = [column.name for column in model.__table__.primary_key.columns]
+        found[model] = [
             {
-                "day": key.day,
-                "state": key.state,
-                "partner_id": key.partner_id,
-                "tier": key.tier,
-                "source": key.source,
-                "campaign": key.campaign,
+                **dict(zip(names, values, strict=True)),
                 **{name: int(counts.get(name, 0)) for name in COUNTERS},
             }
-        )
-        coarse.setdefault((key.day, key.partner_id, key.tier), Counter()).update(counts)
-    coarse_rows = [
-        {
-            "day": day,
-            "partner_id": partner_id,
-            "tier": tier,
-            **{name: int(counts.get(name, 0)) for name in COUNTERS},
-        }
-        for (day, partner_id, tier), counts in sorted(coarse.items())
-        if any(counts.values())
-    ]
-    return fine, coarse_rows
+            for values, counts in sorted(rows.items())
+            if any(counts.values())
+        ]
+    return found
 
 
-async def _upsert(session: AsyncSession, model: Any, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
-    table = model.__table__
-    keys = [column.name for column in table.primary_key.columns]
-    for start in range(0, len(rows), CHUNK):
-        statement = insert(table).values(rows[start : start + CHUNK])
-        statement = statement.on_conflict_do_update(
-            index_elements=keys,
+GRAINS = (DailyRollup, PartnerDailyRollup, DimensionDailyRollup)
+_UPSERTS: dict[tuple[str, str], Any] = {}
+
+
+def _upsert_statement(dialect: str, model: Any) -> Any:
+    """One statement per grain and dialect, executed with many parameter sets: compiled
+    once (SQLAlchemy's cache), sent as one batch."""
+    cached = _UPSERTS.get((dialect, model.__tablename__))
+    if cached is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        table = model.__table__
+        statement = insert(table)
+        cached = statement.on_conflict_do_update(
+            index_elements=[column.name for column in table.primary_key.columns],
             set_={name: table.c[name] + statement.excluded[name] for name in COUNTERS},
         )
-        await session.execute(statement)
+        _UPSERTS[(dialect, model.__tablename__)] = cached
+    return cached
+
+
+async def _write(session: AsyncSession, rows: dict[Any, list[dict[str, Any]]]) -> None:
+    dialect = _dialect(session)
+    for model in GRAINS:
+        if rows.get(model):
+            await session.execute(_upsert_statement(dialect, model), rows[model])
 
 
 async def apply(session: AsyncSession, deltas: Deltas) -> None:
-    """Add ``deltas`` to both grains, in the caller's transaction."""
-    fine, coarse = _rows(deltas)
-    if not fine:
+    """Add ``deltas`` to every grain, in the caller's transaction."""
+    rows = _project(deltas)
+    if not rows[DailyRollup]:
         return
-    await _lock_days(session, {row["day"] for row in fine}, exclusive=False)
-    await _upsert(session, DailyRollup, fine)
-    await _upsert(session, PartnerDailyRollup, coarse)
+    await _lock_days(session, {row["day"] for row in rows[DailyRollup]}, exclusive=False)
+    await _write(session, rows)
 
 
 # --- the calls the selling code makes, in its own transactions -----------------------------
@@ -345,8 +366,11 @@ async def lead_offered(session: AsyncSession, lead: Lead) -> None:
     await apply(session, {attrs.key(day_of(attrs.created_at)): Counter(sellable=1)})
 
 
-async def lead_sold(session: AsyncSession, lead: Lead, sales: Sequence[LeadSale]) -> None:
-    """The lead's sales (its one allocation) were written in this transaction."""
+async def lead_sold(
+    session: AsyncSession, lead: Lead, sales: Sequence[LeadSale], *, opened: bool = False
+) -> None:
+    """The lead's sales (its one allocation) were written in this transaction; ``opened``:
+    its offer window opened in it too (sellable, counted in the same upsert)."""
     if not sales:
         return
     attrs = LeadAttrs.of(lead)
@@ -356,6 +380,8 @@ async def lead_sold(session: AsyncSession, lead: Lead, sales: Sequence[LeadSale]
     for sale in rows:
         key = attrs.key(day_of(sale.sold_at), partner_id=sale.partner_id, tier=sale.tier)
         _add(deltas, key, sales=1, gross_cents=sale.price_cents)
+    if opened:
+        _add(deltas, attrs.key(day_of(attrs.created_at)), sellable=1)
     await apply(session, deltas)
 
 
@@ -472,9 +498,8 @@ async def rebuild_day(session: AsyncSession, day: date) -> int:
     await _lock_days(session, [day], exclusive=True)
     everything = await recompute(session, await _lead_ids_touching(session, day))
     deltas = {key: counts for key, counts in everything.items() if key.day == day}
-    await session.execute(sa.delete(DailyRollup).where(DailyRollup.day == day))
-    await session.execute(sa.delete(PartnerDailyRollup).where(PartnerDailyRollup.day == day))
-    fine, coarse = _rows(deltas)
-    await _upsert(session, DailyRollup, fine)
-    await _upsert(session, PartnerDailyRollup, coarse)
-    return len(fine)
+    for model in GRAINS:
+        await session.execute(sa.delete(model).where(model.day == day))
+    rows = _project(deltas)
+    await _write(session, rows)
+    return len(rows[DailyRollup])

@@ -131,6 +131,9 @@ class Settings(BaseSettings):
     idempotency_key_ttl_hours: float = Field(default=24, gt=0)
     conversation_token_idle_days: float = Field(default=30, gt=0)
     abandoned_chat_purge_days: float = Field(default=30, gt=0)
+    # The nightly analytics job rebuilds today and this many days before it from the raw
+    # rows (a safety net under the rollups the sales keep themselves).
+    analytics_rebuild_days: int = Field(default=3, ge=0, le=90)
 
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"

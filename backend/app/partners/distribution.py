@@ -333,9 +333,9 @@ async def offer_lead(
         return Outcome(lead_id, None, skipped="no such lead")
     if not is_sellable(lead):
         return Outcome(lead_id, None, skipped=f"not sellable ({lead.status})")
-    if lead.offer_until is None:
+    opened = lead.offer_until is None  # first offer: the lead counts as sellable
+    if opened:
         lead.offer_until = now + OFFER_WINDOW
-        await analytics.lead_offered(session, lead)
     facts = await lead_facts(session, lead)
 
     allocation: Allocation | None = None
@@ -365,6 +365,8 @@ async def offer_lead(
 
     lead.last_offered_at = now
     if allocation is None or not allocation.sold:
+        if opened:
+            await analytics.lead_offered(session, lead)
         lead.unsold_reason = allocation.unsold_reason() if allocation else "partners busy"
         if now >= lead.offer_until:
             await change_status(
@@ -429,7 +431,7 @@ async def offer_lead(
         )
         sale_ids.append(sale.id)
         sales.append(sale)
-    await analytics.lead_sold(session, lead, sales)
+    await analytics.lead_sold(session, lead, sales, opened=opened)
     lead.unsold_reason = None
     await change_status(
         session,

@@ -1,4 +1,4 @@
-"""Analytics: daily rollups at two grains, the public funnel's daily counts, the day's
+"""Analytics: daily rollups at two grains (and one per attribution dimension), the public funnel's daily counts, the day's
 visit sessions (hashed), and the indexes the rollup rebuild reads by day.
 
 Revision ID: 0008_analytics
@@ -69,6 +69,17 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "analytics_dimension_daily",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("dimension", sa.String(length=16), nullable=False),
+        sa.Column("value", sa.String(length=64), nullable=False),
+        sa.Column("tier", sa.String(length=1), nullable=False),
+        *_counters(),
+        sa.PrimaryKeyConstraint(
+            "day", "dimension", "value", "tier", name=op.f("pk_analytics_dimension_daily")
+        ),
+    )
+    op.create_table(
         "analytics_funnel_daily",
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("step", sa.String(length=20), nullable=False),
@@ -98,6 +109,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_lead_returns_decided_at")
     op.drop_table("analytics_visit_sessions")
     op.drop_table("analytics_funnel_daily")
+    op.drop_table("analytics_dimension_daily")
     op.drop_table("analytics_partner_daily")
     with op.batch_alter_table("analytics_daily", schema=None) as batch_op:
         batch_op.drop_index("ix_analytics_daily_state_day")

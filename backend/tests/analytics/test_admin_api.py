@@ -182,6 +182,8 @@ async def test_filters_breakdowns_and_timeseries(
     [
         ("summary", {"from": "2026-02-01", "to": "2026-01-01"}, "invalid_period"),
         ("summary", {"from": "2020-01-01", "to": "2026-01-01"}, "period_too_long"),
+        ("summary", {"from": "0001-01-01", "to": "0001-01-01"}, "date_out_of_range"),
+        ("timeseries", {"from": "9999-12-31", "to": "9999-12-31"}, "date_out_of_range"),
         ("summary", {"from": "2026-01-01", "to": "2026-01-31", "state": "XX"}, "invalid_state"),
         ("summary", {"from": "2026-01-01"}, "validation_error"),
         ("summary", {"from": "2026-13-01", "to": "2026-01-31"}, "validation_error"),
