@@ -1131,5 +1131,62 @@ def main() -> None:
     cli()
 
 
+demo_cli = typer.Typer(help="Demo data for a development database.", no_args_is_help=True)
+cli.add_typer(demo_cli, name="demo")
+
+
+@demo_cli.command("seed")
+def demo_seed(
+    days: Annotated[int, typer.Option(min=1, max=730, help="Days of history to make.")] = 90,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 1,
+    reset: Annotated[bool, typer.Option("--reset", help="Delete earlier demo data first.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run even when ENVIRONMENT is not development/test.")
+    ] = False,
+) -> None:
+    """Fill the database with demo partners, chats, leads, sales, returns and outcomes
+    over the past DAYS, made by the real services (so the ledger and the figures agree).
+    Refuses outside development and test, and a database that already has demo data."""
+    from app import demo
+    from app.core.config import ConfigError, get_settings
+    from app.core.db import Database
+    from app.solar.tables import reference_data
+
+    try:
+        settings = get_settings()
+        demo.check_environment(settings, force=force)
+    except (ConfigError, demo.DemoRefused) as exc:
+        _fail(str(exc))
+
+    async def _run() -> demo.Summary:
+        database = Database(settings)
+        try:
+            async with database.transaction() as session:
+                if await demo.has_demo_data(session):
+                    if not reset:
+                        raise demo.DemoRefused(
+                            "This database already has demo data; --reset deletes it first."
+                        )
+                    deleted = await demo.reset(session)
+                    typer.echo(f"deleted earlier demo data: {sum(deleted.values())} rows")
+            await asyncio.to_thread(reference_data)  # ZIP coordinates, for selling
+            return await demo.seed(
+                database, settings, days=days, seed_value=seed, progress=typer.echo
+            )
+        finally:
+            await database.dispose()
+
+    typer.echo(f"seeding {days} days of demo data ({settings.database_backend})...")
+    try:
+        summary = asyncio.run(_run())
+    except demo.DemoRefused as exc:
+        _fail(str(exc))
+    typer.echo("done:")
+    for line in summary.lines():
+        typer.echo(f"  {line}")
+    for code, count in sorted(summary.counts.items()):
+        typer.echo(f"  refused by the rules: {code} x{count}")
+
+
 if __name__ == "__main__":
     main()

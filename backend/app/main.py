@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -43,6 +44,8 @@ from app.privacy.admin_router import router as privacy_admin_router
 from app.solar.engine import SolarConfig
 from app.solar.router import router as solar_router
 from app.solar.tables import reference_data
+from app.system import service as system_service
+from app.system.admin_router import router as system_admin_router
 from app.webhooks.admin_router import router as webhooks_admin_router
 from app.webhooks.b2b_router import router as webhooks_b2b_router
 from app.worker import Worker
@@ -77,6 +80,11 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
                 app.state.db.engine, app.state.store, buffer_size=settings.live_feed_buffer
             )
         )
+        stop_heartbeats = asyncio.Event()
+        heartbeats = asyncio.create_task(
+            system_service.heartbeats(app.state.store, app.state.instance_id, stop_heartbeats),
+            name="aurum-heartbeats",
+        )
         app.state.solar_config = SolarConfig.from_settings(settings)
         reference_data()  # ZIPs and stations (~1 s, once per process): at start, not on a request
         if not hasattr(app.state, "advisor"):  # tests may install their own
@@ -91,8 +99,10 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
                 yield
         finally:
             stop_worker.set()
+            stop_heartbeats.set()
             if worker_task is not None:
                 await worker_task
+            await heartbeats
             await feed_stack.aclose()
             await app.state.rate_limiter.close()
             await app.state.store.close()
@@ -116,6 +126,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     app.state.settings = settings
     app.state.metrics = Metrics()
     app.state.web_vitals = WebVitals(app.state.metrics)  # the public site's, on /metrics
+    app.state.started_monotonic = time.monotonic()  # uptime, in /admin/system
+    app.state.instance_id = system_service.new_instance_id()
 
     install_error_handlers(app)
     app.include_router(health.router)
@@ -139,6 +151,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         webhooks_admin_router,
         analytics_admin_router,
         live_admin_router,
+        system_admin_router,
         identity_api,
     ):
         app.include_router(router, prefix=f"{API_PREFIX}/admin", responses=responses(Forbidden))

@@ -566,6 +566,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/system": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * System Health
+         * @description How the platform is doing: per-route request counts, 5xx rate and p50/p95 latency
+         *     since start (all server processes of this instance), database and Redis round trips,
+         *     the database pool, the cache hit rate, the worker's queue depth and lag, held webhook
+         *     deliveries, uptime and the public site's Core Web Vitals.
+         */
+        get: operations["admin_system-system_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users": {
         parameters: {
             query?: never;
@@ -2773,6 +2796,19 @@ export interface components {
              */
             status: "active" | "completed" | "ended";
         };
+        /** DatabaseHealth */
+        DatabaseHealth: {
+            /** Backend */
+            backend: string;
+            /** Latency Ms */
+            latency_ms: number | null;
+            pool: components["schemas"]["Pool"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "down";
+        };
         /** DeliveryOut */
         DeliveryOut: {
             /** Attempt Log */
@@ -4086,6 +4122,15 @@ export interface components {
             /** Used */
             used: number;
         };
+        /** Pool */
+        Pool: {
+            /** Checked Out */
+            checked_out: number | null;
+            /** Overflow */
+            overflow: number | null;
+            /** Size */
+            size: number | null;
+        };
         /** Prices */
         Prices: {
             A?: components["schemas"]["TierPrice"];
@@ -4122,6 +4167,21 @@ export interface components {
         /** Redelivered */
         Redelivered: {
             delivery: components["schemas"]["DeliveryOut"];
+        };
+        /** RedisHealth */
+        RedisHealth: {
+            /**
+             * Cache Hit Rate
+             * @description Share of cache lookups that found a value, in this process.
+             */
+            cache_hit_rate: number | null;
+            /** Latency Ms */
+            latency_ms: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "down" | "not_configured";
         };
         /** ReplayIn */
         ReplayIn: {
@@ -4305,6 +4365,37 @@ export interface components {
              * @description The whole key (`ak_live_...`). Shown this once: only its hash is stored.
              */
             secret: string;
+        };
+        /** RouteStats */
+        RouteStats: {
+            /**
+             * Client Errors
+             * @description Answers with a 4xx status.
+             */
+            client_errors: number;
+            /**
+             * Error Rate
+             * @description errors / requests (null with no requests).
+             */
+            error_rate: number | null;
+            /**
+             * Errors
+             * @description Answers with a 5xx status.
+             */
+            errors: number;
+            /** Method */
+            method: string;
+            /** P50 Ms */
+            p50_ms: number | null;
+            /** P95 Ms */
+            p95_ms: number | null;
+            /** Requests */
+            requests: number;
+            /**
+             * Route
+             * @description The route template, e.g. /api/v1/admin/leads/{lead_id}.
+             */
+            route: string;
         };
         /**
          * SaleLead
@@ -4614,6 +4705,39 @@ export interface components {
              */
             to: string;
         };
+        /** SystemHealth */
+        SystemHealth: {
+            database: components["schemas"]["DatabaseHealth"];
+            /**
+             * Instances
+             * @description API instances seen in the last 30 s (Redis: all).
+             */
+            instances: number;
+            /**
+             * Live Feed Streams
+             * @description Live feed streams open on this process.
+             */
+            live_feed_streams: number;
+            /**
+             * Processes
+             * @description Server processes of the instance that answered.
+             */
+            processes: number;
+            redis: components["schemas"]["RedisHealth"];
+            /**
+             * Routes
+             * @description Since start, summed over the processes.
+             */
+            routes: components["schemas"]["RouteStats"][];
+            /**
+             * Uptime Seconds
+             * @description Since this API process started.
+             */
+            uptime_seconds: number;
+            /** Web Vitals */
+            web_vitals: components["schemas"]["WebVital"][];
+            worker: components["schemas"]["WorkerHealth"];
+        };
         /** TestSent */
         TestSent: {
             /**
@@ -4863,6 +4987,38 @@ export interface components {
              * @description Share of the site's climate taken from this station.
              */
             weight: number;
+        };
+        /** WebVital */
+        WebVital: {
+            /** Count */
+            count: number;
+            /**
+             * Name
+             * @enum {string}
+             */
+            name: "LCP" | "INP" | "CLS";
+            /** P75 */
+            p75: number | null;
+        };
+        /** WorkerHealth */
+        WorkerHealth: {
+            /**
+             * Held Deliveries
+             * @description Webhook deliveries held (not being sent).
+             */
+            held_deliveries: number;
+            /** Last Job Finished At */
+            last_job_finished_at?: string | null;
+            /**
+             * Oldest Pending Seconds
+             * @description How long the oldest due item has waited (the worker's lag).
+             */
+            oldest_pending_seconds: number | null;
+            /**
+             * Queue Depth
+             * @description Outbox events and webhook deliveries waiting.
+             */
+            queue_depth: number;
         };
     };
     responses: never;
@@ -5391,7 +5547,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description You do not have permission to do this. */
@@ -5400,7 +5556,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description The request is not valid. */
@@ -5409,7 +5565,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -6862,6 +7018,53 @@ export interface operations {
             };
             /** @description The request is not valid. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_system-system_health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemHealth"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,7 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -85,6 +86,7 @@ async def start_conversation(
     utm: dict[str, str],
     language: str,
     agent_kind: str,
+    now: datetime | None = None,
 ) -> tuple[Conversation, str, list[Message]]:
     token = secrets.token_urlsafe(32)
     turn = guided.opening_turn()
@@ -103,6 +105,8 @@ async def start_conversation(
         user_agent=(client.user_agent or "")[:512] or None,
         message_count=0,
     )
+    if now is not None:  # backdated (the demo data)
+        conversation.created_at = conversation.updated_at = now
     session.add(conversation)
     await session.flush()
     rows = [_message_row(conversation, "assistant", m) for m in turn.messages]

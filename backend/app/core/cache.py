@@ -1,4 +1,6 @@
-"""A small key-value interface (TTL cache, counters, pub/sub) over Redis or memory.
+"""A small key-value interface (TTL cache, counters, pub/sub, bounded recent logs) over
+Redis or memory. Every store counts its lookups' hits and misses (``stats``, for the
+cache hit rate in ``/admin/system``).
 
 With ``REDIS_URL`` the API talks to Redis through redis-py's asyncio client; without it
 everything lives in process. When Redis stops answering at run time, ``ResilientStore``

@@ -14,6 +14,7 @@ import re
 import tempfile
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.metrics_core import Metric
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -120,6 +122,23 @@ class Metrics:
         multiprocess.MultiProcessCollector(combined, path=directory)
         return generate_latest(combined), CONTENT_TYPE_LATEST
 
+    def collect(self) -> Iterable[Metric]:
+        """The metric families a scrape would show (every process's, when several)."""
+        directory = multiprocess_directory()
+        if directory is None:
+            return self.registry.collect()
+        combined = CollectorRegistry()
+        multiprocess.MultiProcessCollector(combined, path=directory)
+        return combined.collect()
+
+    def processes(self) -> int:
+        """Server processes whose samples ``collect`` sums (the live ones)."""
+        directory = multiprocess_directory()
+        if directory is None:
+            return 1
+        live = {path.stem.rsplit("_", 1)[-1] for path in Path(directory).glob("gauge_livesum_*.db")}
+        return max(1, len(live))
+
     def process_exits(self) -> None:
         """At shutdown: drop this process's live gauges from the shared samples."""
         if multiprocess_directory() is not None:
@@ -127,6 +146,13 @@ class Metrics:
 
 
 def _route_template(scope: Scope) -> str:
+    # Newer FastAPI keeps included routers as lazy nodes: ``scope["route"]`` is then the
+    # route as its router declared it ("/leads"), and the template with the prefixes it
+    # was included under ("/api/v1/admin/leads") is on the effective route context.
+    context = (scope.get("fastapi") or {}).get("effective_route_context")
+    full_path = getattr(context, "path", None)
+    if full_path:
+        return full_path
     route = scope.get("route")
     path = getattr(route, "path", None)
     if path:

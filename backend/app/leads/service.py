@@ -183,7 +183,11 @@ def _new_lead(details: LeadDetails, consent: ConsentEvidence) -> tuple[Lead, Sco
 
 
 async def submit_lead(
-    session: AsyncSession, details: LeadDetails, consent: ConsentEvidence
+    session: AsyncSession,
+    details: LeadDetails,
+    consent: ConsentEvidence,
+    *,
+    now: datetime | None = None,
 ) -> LeadOutcome:
     """Record a homeowner's request for quotes, with its consent record and submission.
 
@@ -193,8 +197,10 @@ async def submit_lead(
     - The email or the phone alone matches an earlier lead: a new lead, linked to that
       one as a possible duplicate (kept out of sale until a manager resolves it).
     - Otherwise a new lead.
+
+    ``now``: the time it happens (the demo data backdates; everyone else, the clock).
     """
-    now = utcnow()
+    now = now or utcnow()
     await _lock_contacts(session, details.email, details.phone)
     matches = await recent_matches(session, details.email, details.phone)
     person = next((lead for lead in matches if same_person(lead, details)), None)
@@ -222,6 +228,7 @@ async def submit_lead(
             lead.utm = details.utm
     else:
         lead, _score = _new_lead(details, consent)
+        lead.created_at = lead.updated_at = now
         if matches:
             earlier = matches[0]
             lead.duplicate_of_id = earlier.id

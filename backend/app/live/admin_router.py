@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
@@ -11,8 +12,15 @@ from pydantic import BaseModel, Field
 
 from app.admin.deps import AnalystAccess
 from app.core.cache import entry_order
-from app.core.db import SessionFactoryDep
-from app.core.errors import Forbidden, RateLimited, Unauthorized, ValidationFailed, responses
+from app.core.db import SessionFactoryDep, utcnow
+from app.core.errors import (
+    AppError,
+    Forbidden,
+    RateLimited,
+    Unauthorized,
+    ValidationFailed,
+    responses,
+)
 from app.core.events import FeedClosed, LiveEvent, Overflowed
 from app.live import service
 from app.live.service import Viewer
@@ -20,6 +28,7 @@ from app.live.service import Viewer
 router = APIRouter(prefix="/events", tags=["admin_live"])
 
 RECONNECT_MS = 3000  # how soon a browser's EventSource reconnects after a drop
+RECHECK_SECONDS = 60.0  # how often an open stream checks its user is still signed in
 
 
 class Ticket(BaseModel):
@@ -36,7 +45,9 @@ async def create_ticket(request: Request, principal: AnalystAccess) -> Ticket:
     """A single-use ticket for opening the live feed (an `EventSource` cannot send the
     access token, and a token in a URL would end up in logs). Any staff role."""
     ttl = request.app.state.settings.live_ticket_seconds
-    ticket = await service.issue_ticket(request.app.state.store, principal.user, ttl_seconds=ttl)
+    ticket = await service.issue_ticket(
+        request.app.state.store, principal.user, principal.claims.session_id, ttl_seconds=ttl
+    )
     return Ticket(ticket=ticket, expires_in=ttl)
 
 
@@ -67,14 +78,28 @@ def _sse(event: LiveEvent, viewer: Viewer) -> ServerSentEvent:
     return ServerSentEvent(id=event.id, event=event.type, data=service.view_for(event, viewer))
 
 
+def _json_errors(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
+    """Error answers of the stream route: JSON, not the route's text/event-stream."""
+    return {
+        status: {
+            "description": entry["description"],
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}
+            },
+        }
+        for status, entry in responses(*errors).items()
+    }
+
+
 @router.get(
     "",
     response_class=EventSourceResponse,
-    responses=responses(Unauthorized, ValidationFailed),
+    responses=_json_errors(Unauthorized, Forbidden, ValidationFailed),
 )
 async def stream_events(
     request: Request,
     viewer: Annotated[Viewer, Depends(ticket_holder)],
+    session_factory: SessionFactoryDep,
     last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
     last_event_id: Annotated[
         str | None,
@@ -97,7 +122,14 @@ async def stream_events(
                     yield _sse(event, viewer)
                     sent = entry_order(event.id)
             while True:
-                event = await next_event()
+                try:
+                    event = await asyncio.wait_for(next_event(), RECHECK_SECONDS)
+                except TimeoutError:
+                    # A stream outlives access tokens: the sign-in must still stand.
+                    role = await service.current_role(viewer, session_factory, now=utcnow())
+                    if role != viewer.role:
+                        return  # signed out, disabled or a new role: it asks again
+                    continue
                 if sent is not None and (entry_order(event.id) or (0, 0)) <= sent:
                     continue  # already sent from the buffer
                 yield _sse(event, viewer)

@@ -16,10 +16,13 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from app.admin.models import AdminUser
-from app.core.db import SessionFactory
+import sqlalchemy as sa
+
+from app.admin.models import AdminUser, RefreshToken
+from app.core.db import SessionFactory, utcnow
 from app.core.errors import Unauthorized
 from app.core.events import LiveEvent
 from app.core.masking import mask_last_name, mask_mapping
@@ -29,10 +32,12 @@ TICKET_PREFIX = "live:ticket:"
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who holds an open stream."""
+    """Who holds an open stream, and the sign-in session it came from."""
 
     user_id: uuid.UUID
     role: str
+    session_id: uuid.UUID
+    session_version: int
 
     @property
     def sees_pii(self) -> bool:
@@ -43,9 +48,15 @@ def _key(ticket: str) -> str:
     return TICKET_PREFIX + hashlib.sha256(ticket.encode()).hexdigest()
 
 
-async def issue_ticket(store: Any, user: AdminUser, *, ttl_seconds: int) -> str:
+async def issue_ticket(
+    store: Any, user: AdminUser, session_id: uuid.UUID, *, ttl_seconds: int
+) -> str:
     ticket = secrets.token_urlsafe(32)
-    holder = {"user_id": str(user.id), "session_version": user.session_version}
+    holder = {
+        "user_id": str(user.id),
+        "session_id": str(session_id),
+        "session_version": user.session_version,
+    }
     await store.set(_key(ticket), json.dumps(holder), ttl_seconds=ttl_seconds)
     return ticket
 
@@ -67,16 +78,42 @@ async def redeem_ticket(store: Any, ticket: str, session_factory: SessionFactory
         raise _refused()
     try:
         holder = json.loads(raw)
-        user_id = uuid.UUID(holder["user_id"])
-        session_version = int(holder["session_version"])
+        viewer = Viewer(
+            uuid.UUID(holder["user_id"]),
+            "",
+            uuid.UUID(holder["session_id"]),
+            int(holder["session_version"]),
+        )
     except (ValueError, KeyError, TypeError) as exc:
         raise _refused() from exc
+    role = await current_role(viewer, session_factory, now=utcnow())
+    if role is None:
+        raise _refused()
+    return Viewer(viewer.user_id, role, viewer.session_id, viewer.session_version)
+
+
+async def current_role(
+    viewer: Viewer, session_factory: SessionFactory, *, now: datetime
+) -> str | None:
+    """The viewer's role while their sign-in still stands; None once they were disabled,
+    signed out (everywhere or of that session) or their session expired."""
     async with session_factory() as session:
-        user = await session.get(AdminUser, user_id)
-        # Disabled or signed out everywhere since the ticket was issued: no stream.
-        if user is None or not user.is_active or user.session_version != session_version:
-            raise _refused()
-        return Viewer(user.id, user.role)
+        row = (
+            await session.execute(
+                sa.select(AdminUser.role, AdminUser.is_active, AdminUser.session_version)
+                .join(RefreshToken, RefreshToken.user_id == AdminUser.id)
+                .where(
+                    AdminUser.id == viewer.user_id,
+                    RefreshToken.family_id == viewer.session_id,
+                    RefreshToken.revoked_at.is_(None),
+                    RefreshToken.replaced_by.is_(None),
+                    RefreshToken.expires_at > now,
+                )
+            )
+        ).first()
+    if row is None or not row.is_active or row.session_version != viewer.session_version:
+        return None
+    return row.role
 
 
 def view_for(event: LiveEvent, viewer: Viewer) -> dict[str, Any]:

@@ -148,6 +148,21 @@ async def enqueue(
             )
         )
         created.append(message_id)
+        if not active:
+            live.publish_after_commit(
+                session,
+                live.WEBHOOK_DELIVERY_HELD,
+                {
+                    "delivery_id": message_id,
+                    "endpoint_id": endpoint.id,
+                    "endpoint_status": endpoint.status,
+                    "partner_id": partner_id,
+                    "event_type": event_type,
+                    "attempts": 0,
+                    "held_reason": "endpoint disabled",
+                },
+                at=at,
+            )
     await session.flush()
     return created
 

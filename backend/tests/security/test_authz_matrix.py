@@ -111,6 +111,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     # (never a bearer token), so without one it is 422 whoever calls (tests/live).
     ("POST", "/api/v1/admin/events/ticket"): Rule("analyst", 200),
     ("GET", "/api/v1/admin/events"): Rule(None, 422, public_status=422),
+    ("GET", "/api/v1/admin/system"): Rule("manager", 200),
     ("GET", "/api/v1/admin/users"): Rule("admin", 200),
     ("POST", "/api/v1/admin/users"): Rule("admin", 201, body=_new_user),
     ("GET", "/api/v1/admin/users/{user_id}"): Rule("admin", 200),
