@@ -27,13 +27,9 @@ const CANCELLED_FAVICON = /^request failed: GET \S+\/favicon\.svg \(net::ERR_ABO
 // Leaving the overview cancels its analytics requests and closes its live feed's stream.
 const LEFT_OVERVIEW = /^request failed: (GET|POST) \S+\/api\/v1\/admin\/(analytics|events)\S* \(net::ERR_ABORTED\)$/;
 
-// GET /admin/system is not on this server yet: the overview's health strip (managers and
-// admins) says so, and Chromium logs the 404 without its address. Drop this once it lands.
-const NO_SYSTEM_ROUTE = /^console\.error: Failed to load resource: the server responded with a status of 404 \(Not Found\)$/;
-
 function realProblems(problems) {
   return problems.filter(
-    (problem) => !STREAMED_EXPORT.test(problem) && !CANCELLED_FAVICON.test(problem) && !LEFT_OVERVIEW.test(problem) && !NO_SYSTEM_ROUTE.test(problem),
+    (problem) => !STREAMED_EXPORT.test(problem) && !CANCELLED_FAVICON.test(problem) && !LEFT_OVERVIEW.test(problem),
   );
 }
 

@@ -1,5 +1,4 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { Client } from "openapi-fetch";
 
 import { apiClient, unwrap, type ApiClient } from "@/api/client";
 import type { components, operations } from "@/api/schema";
@@ -83,38 +82,13 @@ export function funnelQueryOptions(period: Period, source: string, client: ApiCl
   });
 }
 
-/**
- * `GET /admin/system` as the shared contract (docs: the analytics and live-feed issue) has it.
- * Not in the generated schema yet: typed here by hand until the route lands, then replace
- * with `components["schemas"]`.
- */
-export interface SystemHealth {
-  uptime_seconds: number;
-  instances: number;
-  routes: { method: string; route: string; requests: number; errors: number; error_rate: number | null; p50_ms: number | null; p95_ms: number | null }[];
-  database: { status: string; latency_ms: number | null; pool: { size: number | null; checked_out: number | null; overflow: number | null } };
-  redis: { status: "up" | "down" | "not_configured"; latency_ms: number | null; cache_hit_rate: number | null };
-  worker: { queue_depth: number; oldest_pending_seconds: number | null; held_deliveries: number };
-  web_vitals: { name: string; p75: number | null; count: number }[];
-}
-
-interface SystemPaths {
-  "/api/v1/admin/system": {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    get: {
-      parameters: { query?: never; header?: never; path?: never; cookie?: never };
-      requestBody?: never;
-      responses: { 200: { headers: Record<string, unknown>; content: { "application/json": SystemHealth } } };
-    };
-  };
-}
+/** `GET /admin/system` (managers and admins): the app's own health figures. */
+export type SystemHealth = Schemas["SystemHealth"];
 
 export function systemQueryOptions(client: ApiClient = apiClient) {
-  // The same client object (so the same auth middleware), seen through the contract's path.
-  const typed = client as unknown as Client<SystemPaths>;
   return queryOptions({
     queryKey: analyticsKeys.system(),
-    queryFn: ({ signal }) => unwrap(typed.GET("/api/v1/admin/system", { signal })),
+    queryFn: ({ signal }) => unwrap(client.GET("/api/v1/admin/system", { signal })),
     refetchInterval: 15_000,
   });
 }
