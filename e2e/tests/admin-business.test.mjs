@@ -18,7 +18,7 @@ const CANCELLED_FAVICON = /^request failed: GET \S+\/favicon\.svg \(net::ERR_ABO
 const CANCELLED_BY_NAVIGATION = /^request failed: (GET|POST) \S+ \(net::ERR_ABORTED\)$/;
 
 function realProblems(problems) {
-  return problems.filter((problem) => !CANCELLED_FAVICON.test(problem) && !CANCELLED_BY_NAVIGATION.test(problem)));
+  return problems.filter((problem) => !CANCELLED_FAVICON.test(problem) && !CANCELLED_BY_NAVIGATION.test(problem));
 }
 
 let browser;

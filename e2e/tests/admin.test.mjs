@@ -24,8 +24,9 @@ const STREAMED_EXPORT = /^request failed: GET \S+\/api\/v1\/admin\/leads\/export
 // the page before had only just started.
 const CANCELLED_FAVICON = /^request failed: GET \S+\/favicon\.svg \(net::ERR_ABORTED\)$/;
 
-// Leaving the overview cancels its analytics requests and closes its live feed's stream.
-const LEFT_OVERVIEW = /^request failed: (GET|POST) \S+\/api\/v1\/admin\/(analytics|events)\S* \(net::ERR_ABORTED\)$/;
+// Leaving the overview cancels its readiness check and analytics requests, and closes its
+// live feed's stream.
+const LEFT_OVERVIEW = /^request failed: (GET|POST) \S+\/(health\/ready|api\/v1\/admin\/(analytics|events)\S*) \(net::ERR_ABORTED\)$/;
 
 function realProblems(problems) {
   return problems.filter(
