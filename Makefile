@@ -136,6 +136,10 @@ bench-webhooks: $(VENV)/.installed-dev ## Webhooks: deliveries per second with 2
 outage-run: $(VENV)/.installed-dev ## Two API instances + a worker through Redis and PostgreSQL outages: acknowledged leads lost and duplicated (must be 0)
 	cd backend && venv/bin/python -m benchmarks.outage_run $(BENCH_ARGS)
 
+.PHONY: bench-analytics
+bench-analytics: $(VENV)/.installed-dev ## Analytics KPI routes over 1,000,000 leads on PostgreSQL: p95 warm over a year, rollup cost in a sale (BENCH_DATABASE_URL)
+	cd backend && venv/bin/python -m benchmarks.analytics_bench $(BENCH_ARGS)
+
 .PHONY: bench-export
 bench-export: $(VENV)/.installed-dev ## Partner CSV export of 1,000,000 sold leads: the API against PostgreSQL's own COPY, and the API's memory (BENCH_DATABASE_URL)
 	cd backend && .venv/bin/python -m benchmarks.export_bench $(BENCH_ARGS)

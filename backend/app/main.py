@@ -12,6 +12,9 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app.admin.router import auth_api, identity_api
+from app.analytics.admin_router import router as analytics_admin_router
+from app.analytics.router import router as analytics_router
+from app.analytics.vitals import WebVitals
 from app.conversation import queries as conversation_queries
 from app.conversation.admin_router import router as conversation_admin_router
 from app.conversation.advisor import Advisor
@@ -122,6 +125,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     )
     app.state.settings = settings
     app.state.metrics = Metrics()
+    app.state.web_vitals = WebVitals(app.state.metrics)  # the public site's, on /metrics
     app.state.started_monotonic = time.monotonic()  # uptime, in /admin/system
     app.state.instance_id = system_service.new_instance_id()
 
@@ -134,6 +138,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             dependencies=[PublicRateLimit],
             responses=responses(RateLimited),
         )
+    # The public site's events: a quota of their own (RATE_LIMIT_EVENTS), not the chat's.
+    app.include_router(analytics_router, prefix=API_PREFIX)
     # Staff routes: identity from app/admin, each domain's own staff views beside it.
     # 403 also when ADMIN_IP_ALLOWLIST refuses the client's address.
     app.include_router(auth_api, prefix=API_PREFIX, responses=responses(Forbidden))
@@ -143,6 +149,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         partners_admin_router,
         privacy_admin_router,
         webhooks_admin_router,
+        analytics_admin_router,
         live_admin_router,
         system_admin_router,
         identity_api,

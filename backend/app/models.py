@@ -1,6 +1,13 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
 from app.admin.models import AdminUser, AuditLog, RefreshToken
+from app.analytics.models import (
+    DailyRollup,
+    DimensionDailyRollup,
+    FunnelDaily,
+    PartnerDailyRollup,
+    VisitSession,
+)
 from app.conversation.models import Conversation, Message
 from app.core.db import Base
 from app.core.idempotency import IdempotencyKey
@@ -25,6 +32,9 @@ __all__ = [
     "Base",
     "ConsentRecord",
     "Conversation",
+    "DailyRollup",
+    "DimensionDailyRollup",
+    "FunnelDaily",
     "IdempotencyKey",
     "JobRun",
     "Lead",
@@ -36,8 +46,10 @@ __all__ = [
     "Message",
     "OutboxEvent",
     "Partner",
+    "PartnerDailyRollup",
     "PartnerPeriodCount",
     "RefreshToken",
+    "VisitSession",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",

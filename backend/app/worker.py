@@ -32,6 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.analytics import tasks as analytics_tasks
 from app.conversation import tasks as conversation_tasks
 from app.core import outbox
 from app.core import tasks as core_tasks
@@ -49,6 +50,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     *core_tasks.PERIODIC,
     *conversation_tasks.PERIODIC,
     *partners_tasks.PERIODIC,
+    *analytics_tasks.PERIODIC,
 )
 
 

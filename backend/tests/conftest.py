@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli import _alembic_config
 from app.core.config import Settings
-from app.core.db import get_session, get_session_factory
+from app.core.db import get_read_session, get_session, get_session_factory
 from app.main import create_app
 
 SERVICES = os.environ.get("AURUM_TEST_SERVICES") == "1"
@@ -99,6 +99,7 @@ TEST_RATE_LIMITS = {
     "rate_limit_public": "1000000/minute",
     "rate_limit_login": "1000000/minute",
     "rate_limit_b2b": "1000000/minute",
+    "rate_limit_events": "1000000/minute",
 }
 
 
@@ -175,11 +176,13 @@ async def rolled_back(app: FastAPI) -> AsyncIterator[AsyncSession]:
                 yield shared
 
         app.dependency_overrides[get_session] = _session_override
+        app.dependency_overrides[get_read_session] = _session_override
         app.dependency_overrides[get_session_factory] = lambda: _transaction
         try:
             yield session
         finally:
             app.dependency_overrides.pop(get_session, None)
+            app.dependency_overrides.pop(get_read_session, None)
             app.dependency_overrides.pop(get_session_factory, None)
             await session.close()
             if transaction.is_active:

@@ -4,6 +4,92 @@
  */
 
 export interface paths {
+    "/api/v1/admin/analytics/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Breakdown
+         * @description The KPIs per partner (label: its name), state, tier, UTM source or campaign,
+         *     highest net revenue first. Analyst role or higher.
+         */
+        get: operations["admin_analytics-breakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Funnel
+         * @description The public funnel: visit, chat started, estimate shown, contact given, consented
+         *     (from the site's events), lead and sold (from the rollups), overall and per UTM
+         *     source. Analyst role or higher.
+         */
+        get: operations["admin_analytics-funnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summary
+         * @description Every KPI of the period and of the same-length period just before it (for the
+         *     change). Analyst role or higher.
+         */
+        get: operations["admin_analytics-summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Timeseries
+         * @description The KPIs per day, ISO week or calendar month: every bucket from the one holding
+         *     `from` to the one holding `to`, zeros included (only days in the period count).
+         *     Analyst role or higher.
+         */
+        get: operations["admin_analytics-timeseries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/audit-log": {
         parameters: {
             query?: never;
@@ -35,7 +121,8 @@ export interface paths {
         };
         /**
          * List Conversations
-         * @description Conversations, newest first by default, a page at a time (follow `next_cursor`).
+         * @description Conversations, newest first by default, a page at a time (follow `next_cursor`),
+         *     each with the homeowner's name and ZIP once known (last name masked for analysts).
          *     Analyst role or higher.
          */
         get: operations["admin_conversations-list_conversations"];
@@ -365,6 +452,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/partners/{partner_id}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Partner Outcomes
+         * @description What the partner reported after buying (contacted, quoted, sold...): sales by
+         *     their latest outcome, and the close rate (sales reported `sold` / sales with any
+         *     report). Analyst role or higher.
+         */
+        get: operations["admin_partners-get_partner_outcomes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/privacy/erase": {
         parameters: {
             query?: never;
@@ -526,7 +635,8 @@ export interface paths {
          * Update User
          * @description Change a user's role, disable or re-enable them, or set a new password. Any of
          *     these ends the user's sessions at once. The last active admin cannot be demoted or
-         *     disabled (409 `last_active_admin`). Audited as `user.update`. Admin role.
+         *     disabled (409 `last_active_admin`), and nobody may disable or demote themselves (409
+         *     `self_change`). Audited as `user.update`. Admin role.
          */
         patch: operations["admin_users-update_user"];
         trace?: never;
@@ -1051,6 +1161,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report Events
+         * @description 1 to 50 events of one page session: page views and funnel steps become daily
+         *     counts per step, UTM source and campaign (a session's visit counted once a day),
+         *     web vitals go into the server's histograms. Nothing per person is kept. With
+         *     `Sec-GPC: 1` or `DNT: 1` nothing is stored and the answer is `{"accepted": 0}`.
+         */
+        post: operations["analytics-report_events"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leads": {
         parameters: {
             query?: never;
@@ -1204,6 +1337,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Accepted */
+        Accepted: {
+            /** Accepted */
+            accepted: number;
+        };
         /**
          * AccountUpdate
          * @description Self-service within the limits Aurum set (``cap_limits``, ``allowed_states``).
@@ -1242,6 +1380,11 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /**
+             * First Name
+             * @description The homeowner's, from the lead it became.
+             */
+            first_name: string | null;
+            /**
              * Id
              * Format: uuid
              */
@@ -1253,6 +1396,11 @@ export interface components {
             ip: string | null;
             /** Language */
             language: string;
+            /**
+             * Last Name
+             * @description From the lead; masked for analysts (`L.`).
+             */
+            last_name: string | null;
             /**
              * Lead Id
              * @description The lead it became, if any.
@@ -1289,6 +1437,11 @@ export interface components {
             utm: {
                 [key: string]: unknown;
             };
+            /**
+             * Zip Code
+             * @description From the lead, else what the chat learned.
+             */
+            zip_code: string | null;
         };
         /** AdminConversationPage */
         AdminConversationPage: {
@@ -1320,12 +1473,22 @@ export interface components {
              */
             created_at: string;
             /**
+             * First Name
+             * @description The homeowner's, from the lead it became.
+             */
+            first_name: string | null;
+            /**
              * Id
              * Format: uuid
              */
             id: string;
             /** Language */
             language: string;
+            /**
+             * Last Name
+             * @description From the lead; masked for analysts (`L.`).
+             */
+            last_name: string | null;
             /**
              * Lead Id
              * @description The lead it became, if any.
@@ -1347,6 +1510,11 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Zip Code
+             * @description From the lead, else what the chat learned.
+             */
+            zip_code: string | null;
         };
         /** AdminLeadDetail */
         AdminLeadDetail: {
@@ -2286,6 +2454,91 @@ export interface components {
              */
             mode: "prepaid" | "credit";
         };
+        /** Breakdown */
+        Breakdown: {
+            /**
+             * By
+             * @enum {string}
+             */
+            by: "partner" | "state" | "tier" | "source" | "campaign";
+            /** Rows */
+            rows: components["schemas"]["BreakdownRow"][];
+        };
+        /** BreakdownRow */
+        BreakdownRow: {
+            /**
+             * Buyers Per Lead
+             * @description sales / sold
+             */
+            buyers_per_lead: number | null;
+            /**
+             * Close Rate
+             * @description won / outcomes_reported
+             */
+            close_rate: number | null;
+            /** Conversations Started */
+            conversations_started: number;
+            /** Estimates Shown */
+            estimates_shown: number;
+            /** Gross Revenue Cents */
+            gross_revenue_cents: number;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Leads */
+            leads: number;
+            /** Net Revenue Cents */
+            net_revenue_cents: number;
+            /**
+             * Outcomes Reported
+             * @description Sales with at least one reported outcome.
+             */
+            outcomes_reported: number;
+            /** Qualified */
+            qualified: number;
+            /** Qualified Rate */
+            qualified_rate: number | null;
+            /** Return Credits Cents */
+            return_credits_cents: number;
+            /**
+             * Return Rate
+             * @description returns / sales
+             */
+            return_rate: number | null;
+            /**
+             * Returns
+             * @description Accepted returns.
+             */
+            returns: number;
+            /**
+             * Revenue Per Lead Cents
+             * @description net revenue / leads
+             */
+            revenue_per_lead_cents: number | null;
+            /**
+             * Sales
+             * @description Sale rows (a shared lead counts once per buyer).
+             */
+            sales: number;
+            /**
+             * Sell Through
+             * @description sold / sellable
+             */
+            sell_through: number | null;
+            /** Sellable */
+            sellable: number;
+            /**
+             * Sold
+             * @description Leads sold at least once.
+             */
+            sold: number;
+            /**
+             * Won
+             * @description Sales the partner reported as sold to the homeowner.
+             */
+            won: number;
+        };
         /**
          * CapUsage
          * @description Sales and spend in the partner's current day, week and month (its own time zone).
@@ -2970,6 +3223,16 @@ export interface components {
              */
             zip_code: string;
         };
+        /** EventBatch */
+        EventBatch: {
+            /** Events */
+            events: components["schemas"]["SiteEvent"][];
+            /**
+             * Session
+             * @description A random id the page made.
+             */
+            session: string;
+        };
         /**
          * Filters
          * @description Which leads a partner buys; an empty list accepts any value.
@@ -2994,6 +3257,24 @@ export interface components {
             tiers?: string[];
             /** Timelines */
             timelines?: string[];
+        };
+        /** Funnel */
+        Funnel: {
+            /** By Source */
+            by_source: components["schemas"]["SourceFunnel"][];
+            /** Steps */
+            steps: components["schemas"]["FunnelStep"][];
+        };
+        /** FunnelStep */
+        FunnelStep: {
+            /** Count */
+            count: number;
+            /** Rate From Previous */
+            rate_from_previous: number | null;
+            /** Rate From Start */
+            rate_from_start: number | null;
+            /** Step */
+            step: string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -3046,6 +3327,81 @@ export interface components {
              * @description The whole key (`ak_live_...`). Shown this once: only its hash is stored.
              */
             secret: string;
+        };
+        /**
+         * Kpis
+         * @description Every figure of a period. Money in integer cents; rates 0..1, or null when their
+         *     denominator is 0.
+         */
+        Kpis: {
+            /**
+             * Buyers Per Lead
+             * @description sales / sold
+             */
+            buyers_per_lead: number | null;
+            /**
+             * Close Rate
+             * @description won / outcomes_reported
+             */
+            close_rate: number | null;
+            /** Conversations Started */
+            conversations_started: number;
+            /** Estimates Shown */
+            estimates_shown: number;
+            /** Gross Revenue Cents */
+            gross_revenue_cents: number;
+            /** Leads */
+            leads: number;
+            /** Net Revenue Cents */
+            net_revenue_cents: number;
+            /**
+             * Outcomes Reported
+             * @description Sales with at least one reported outcome.
+             */
+            outcomes_reported: number;
+            /** Qualified */
+            qualified: number;
+            /** Qualified Rate */
+            qualified_rate: number | null;
+            /** Return Credits Cents */
+            return_credits_cents: number;
+            /**
+             * Return Rate
+             * @description returns / sales
+             */
+            return_rate: number | null;
+            /**
+             * Returns
+             * @description Accepted returns.
+             */
+            returns: number;
+            /**
+             * Revenue Per Lead Cents
+             * @description net revenue / leads
+             */
+            revenue_per_lead_cents: number | null;
+            /**
+             * Sales
+             * @description Sale rows (a shared lead counts once per buyer).
+             */
+            sales: number;
+            /**
+             * Sell Through
+             * @description sold / sellable
+             */
+            sell_through: number | null;
+            /** Sellable */
+            sellable: number;
+            /**
+             * Sold
+             * @description Leads sold at least once.
+             */
+            sold: number;
+            /**
+             * Won
+             * @description Sales the partner reported as sold to the homeowner.
+             */
+            won: number;
         };
         /**
          * LeadCreate
@@ -3429,6 +3785,16 @@ export interface components {
             /** Message */
             message: string;
         };
+        /** OutcomeCount */
+        OutcomeCount: {
+            /** Outcome */
+            outcome: string;
+            /**
+             * Sales
+             * @description Sales whose latest reported outcome is this one.
+             */
+            sales: number;
+        };
         /** OutcomeRequest */
         OutcomeRequest: {
             /** Note */
@@ -3567,6 +3933,37 @@ export interface components {
         PartnerList: {
             /** Items */
             items: components["schemas"]["PartnerSummary"][];
+        };
+        /**
+         * PartnerOutcomes
+         * @description What the partner reported after buying, per sale (its latest report counts).
+         */
+        PartnerOutcomes: {
+            /**
+             * By Outcome
+             * @description In the order of the outcome list.
+             */
+            by_outcome: components["schemas"]["OutcomeCount"][];
+            /**
+             * Close Rate
+             * @description won / reported; null when none reported.
+             */
+            close_rate: number | null;
+            /**
+             * Reported
+             * @description Sales with at least one outcome reported.
+             */
+            reported: number;
+            /**
+             * Sales
+             * @description Leads sold to it, ever (returned ones included).
+             */
+            sales: number;
+            /**
+             * Won
+             * @description Sales it reported as `sold` (the homeowner signed).
+             */
+            won: number;
         };
         /** PartnerRef */
         PartnerRef: {
@@ -4149,6 +4546,34 @@ export interface components {
          */
         Shade: "none" | "light" | "moderate" | "heavy";
         /**
+         * SiteEvent
+         * @description One thing that happened on the public site. No personal data: unknown fields are
+         *     refused, and so are paths with a query string, e-mail addresses or long digit runs
+         *     (a phone number, a ZIP+4) anywhere in the text.
+         */
+        SiteEvent: {
+            /** Campaign */
+            campaign?: string | null;
+            /** Name */
+            name?: ("LCP" | "INP" | "CLS") | null;
+            /**
+             * Path
+             * @default /
+             */
+            path: string;
+            /** Rating */
+            rating?: ("good" | "needs-improvement" | "poor") | null;
+            /** Source */
+            source?: string | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "page_view" | "chat_started" | "estimate_shown" | "contact_given" | "consented" | "web_vital";
+            /** Value */
+            value?: number | null;
+        };
+        /**
          * Sizing
          * @enum {string}
          */
@@ -4192,6 +4617,13 @@ export interface components {
             zcta: string | null;
             /** Zcta Distance Km */
             zcta_distance_km: number | null;
+        };
+        /** SourceFunnel */
+        SourceFunnel: {
+            /** Source */
+            source: string;
+            /** Steps */
+            steps: components["schemas"]["FunnelStep"][];
         };
         /**
          * Sourced
@@ -4247,6 +4679,31 @@ export interface components {
             submitted_at: string;
             /** User Agent */
             user_agent: string | null;
+        };
+        /** Summary */
+        Summary: {
+            current: components["schemas"]["Kpis"];
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            previous: components["schemas"]["Kpis"];
+            /**
+             * Previous From
+             * Format: date
+             */
+            previous_from: string;
+            /**
+             * Previous To
+             * Format: date
+             */
+            previous_to: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
         };
         /** SystemHealth */
         SystemHealth: {
@@ -4311,6 +4768,92 @@ export interface components {
             exclusive?: number | null;
             /** Shared */
             shared?: number | null;
+        };
+        /** TimePoint */
+        TimePoint: {
+            /**
+             * Buyers Per Lead
+             * @description sales / sold
+             */
+            buyers_per_lead: number | null;
+            /**
+             * Close Rate
+             * @description won / outcomes_reported
+             */
+            close_rate: number | null;
+            /** Conversations Started */
+            conversations_started: number;
+            /** Estimates Shown */
+            estimates_shown: number;
+            /** Gross Revenue Cents */
+            gross_revenue_cents: number;
+            /** Leads */
+            leads: number;
+            /** Net Revenue Cents */
+            net_revenue_cents: number;
+            /**
+             * Outcomes Reported
+             * @description Sales with at least one reported outcome.
+             */
+            outcomes_reported: number;
+            /** Qualified */
+            qualified: number;
+            /** Qualified Rate */
+            qualified_rate: number | null;
+            /** Return Credits Cents */
+            return_credits_cents: number;
+            /**
+             * Return Rate
+             * @description returns / sales
+             */
+            return_rate: number | null;
+            /**
+             * Returns
+             * @description Accepted returns.
+             */
+            returns: number;
+            /**
+             * Revenue Per Lead Cents
+             * @description net revenue / leads
+             */
+            revenue_per_lead_cents: number | null;
+            /**
+             * Sales
+             * @description Sale rows (a shared lead counts once per buyer).
+             */
+            sales: number;
+            /**
+             * Sell Through
+             * @description sold / sellable
+             */
+            sell_through: number | null;
+            /** Sellable */
+            sellable: number;
+            /**
+             * Sold
+             * @description Leads sold at least once.
+             */
+            sold: number;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * Won
+             * @description Sales the partner reported as sold to the homeowner.
+             */
+            won: number;
+        };
+        /** Timeseries */
+        Timeseries: {
+            /**
+             * Interval
+             * @enum {string}
+             */
+            interval: "day" | "week" | "month";
+            /** Points */
+            points: components["schemas"]["TimePoint"][];
         };
         /**
          * TokenOut
@@ -4486,6 +5029,283 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "admin_analytics-breakdown": {
+        parameters: {
+            query: {
+                /** @description partner, state, tier, source or campaign. */
+                by: "partner" | "state" | "tier" | "source" | "campaign";
+                /** @description First UTC day (YYYY-MM-DD). */
+                from: string;
+                /** @description Last UTC day, inclusive (YYYY-MM-DD). */
+                to: string;
+                /** @description One partner's figures. */
+                partner_id?: string | null;
+                /** @description Two-letter US state, e.g. `AZ`. */
+                state?: string | null;
+                tier?: ("A" | "B" | "C") | null;
+                /** @description UTM source; `(none)` for none. */
+                source?: string | null;
+                /** @description UTM campaign; `(none)` for none. */
+                campaign?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Breakdown"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_analytics-funnel": {
+        parameters: {
+            query: {
+                /** @description UTM source; `(none)` for none. */
+                source?: string | null;
+                /** @description First UTC day (YYYY-MM-DD). */
+                from: string;
+                /** @description Last UTC day, inclusive (YYYY-MM-DD). */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Funnel"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_analytics-summary": {
+        parameters: {
+            query: {
+                /** @description First UTC day (YYYY-MM-DD). */
+                from: string;
+                /** @description Last UTC day, inclusive (YYYY-MM-DD). */
+                to: string;
+                /** @description One partner's figures. */
+                partner_id?: string | null;
+                /** @description Two-letter US state, e.g. `AZ`. */
+                state?: string | null;
+                tier?: ("A" | "B" | "C") | null;
+                /** @description UTM source; `(none)` for none. */
+                source?: string | null;
+                /** @description UTM campaign; `(none)` for none. */
+                campaign?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Summary"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_analytics-timeseries": {
+        parameters: {
+            query: {
+                /** @description Bucket: day, week (Monday) or month. */
+                interval?: "day" | "week" | "month";
+                /** @description First UTC day (YYYY-MM-DD). */
+                from: string;
+                /** @description Last UTC day, inclusive (YYYY-MM-DD). */
+                to: string;
+                /** @description One partner's figures. */
+                partner_id?: string | null;
+                /** @description Two-letter US state, e.g. `AZ`. */
+                state?: string | null;
+                tier?: ("A" | "B" | "C") | null;
+                /** @description UTM source; `(none)` for none. */
+                source?: string | null;
+                /** @description UTM campaign; `(none)` for none. */
+                campaign?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeseries"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "admin_audit-list_audit_log": {
         parameters: {
             query?: {
@@ -4493,7 +5313,7 @@ export interface operations {
                 actor_id?: string | null;
                 /** @description Only this actor email (exact). */
                 actor_email?: string | null;
-                /** @description An action (`lead.update`) or a whole family (`lead`). Known actions: `api_key.create`, `api_key.revoke`, `api_key.rotate`, `auth.login`, `auth.login_failed`, `auth.login_locked`, `auth.logout`, `auth.password_changed`, `auth.refresh_reuse_detected`, `lead.duplicate_resolved`, `lead.export`, `lead.status_changed`, `lead.update`, `outcome.recorded`, `partner.create`, `partner.ledger_entry`, `partner.status_changed`, `partner.update`, `privacy.erase`, `return.decided`, `return.filed`, `user.create`, `user.update`, `webhook.enable`, `webhook.endpoint_created`, `webhook.endpoint_updated`, `webhook.redeliver`, `webhook.replay`, `webhook.secret_rotated`. */
+                /** @description An action (`lead.update`) or a whole family (`lead`). Known actions: `analytics.rebuild`, `api_key.create`, `api_key.revoke`, `api_key.rotate`, `auth.login`, `auth.login_failed`, `auth.login_locked`, `auth.logout`, `auth.password_changed`, `auth.refresh_reuse_detected`, `lead.duplicate_resolved`, `lead.export`, `lead.status_changed`, `lead.update`, `outcome.recorded`, `partner.create`, `partner.ledger_entry`, `partner.status_changed`, `partner.update`, `privacy.erase`, `return.decided`, `return.filed`, `user.create`, `user.update`, `webhook.enable`, `webhook.endpoint_created`, `webhook.endpoint_updated`, `webhook.redeliver`, `webhook.replay`, `webhook.secret_rotated`. */
                 action?: string | null;
                 /** @description e.g. `lead`, `admin_user`. */
                 target_type?: string | null;
@@ -4571,6 +5391,8 @@ export interface operations {
                 lead_id?: string | null;
                 created_from?: string | null;
                 created_to?: string | null;
+                /** @description The homeowner's first name, city or ZIP (managers and admins also last name, email, phone), from the lead the chat became. */
+                q?: string | null;
                 sort?: "-created_at" | "created_at";
                 cursor?: string | null;
                 limit?: number;
@@ -5822,6 +6644,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerEntryOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_partners-get_partner_outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerOutcomes"];
                 };
             };
             /** @description Authentication is required. */
@@ -8054,6 +8943,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "analytics-report_events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
                 };
             };
             /** @description The request is not valid. */

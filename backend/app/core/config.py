@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     database_pool_size: int = 10
     database_max_overflow: int = 10
     database_timeout_seconds: float = 5.0
+    # A read replica for the analytics queries (unset: they read the primary).
+    database_read_url: str | None = None
     redis_url: str | None = None
     redis_timeout_seconds: float = 0.5
     redis_retry_seconds: float = 5.0
@@ -129,6 +131,9 @@ class Settings(BaseSettings):
     idempotency_key_ttl_hours: float = Field(default=24, gt=0)
     conversation_token_idle_days: float = Field(default=30, gt=0)
     abandoned_chat_purge_days: float = Field(default=30, gt=0)
+    # The nightly analytics job rebuilds today and this many days before it from the raw
+    # rows (a safety net under the rollups the sales keep themselves).
+    analytics_rebuild_days: int = Field(default=3, ge=0, le=90)
 
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
@@ -153,6 +158,8 @@ class Settings(BaseSettings):
     rate_limit_admin: str = "1000/minute"
     rate_limit_b2b: str = "50/minute"
     rate_limit_login: str = "10/minute"
+    # The public site's analytics event batches (POST /events), per client IP.
+    rate_limit_events: str = "60/minute"
     # Requests with an invalid, expired or forged bearer token, per client IP, on
     # /api/v1/admin and /api/v1/auth (any more in the window answer 429).
     rate_limit_auth_failures: str = "20/minute"
@@ -172,6 +179,7 @@ class Settings(BaseSettings):
         "rate_limit_admin",
         "rate_limit_b2b",
         "rate_limit_login",
+        "rate_limit_events",
         "rate_limit_auth_failures",
     )
     @classmethod
@@ -192,6 +200,7 @@ class Settings(BaseSettings):
     @field_validator(
         "secret_key",
         "database_url",
+        "database_read_url",
         "redis_url",
         "openai_api_key",
         "openai_base_url",
@@ -267,6 +276,15 @@ class Settings(BaseSettings):
         if url.startswith("sqlite://"):
             return "sqlite+aiosqlite://" + url[len("sqlite://") :]
         return url
+
+    @property
+    def resolved_database_read_url(self) -> str | None:
+        """DATABASE_READ_URL as an async SQLAlchemy URL, or None (read the primary)."""
+        if not self.database_read_url:
+            return None
+        return self.model_copy(
+            update={"database_url": self.database_read_url}
+        ).resolved_database_url
 
     @property
     def database_backend(self) -> str:

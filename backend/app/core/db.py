@@ -89,8 +89,8 @@ class Timestamps:
     )
 
 
-def build_engine(settings: Settings) -> AsyncEngine:
-    url = settings.resolved_database_url
+def build_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
+    url = url or settings.resolved_database_url
     if url.startswith("sqlite"):
         settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
@@ -149,6 +149,13 @@ class Database:
         self.settings = settings
         self.engine = build_engine(settings)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Analytics read a replica when DATABASE_READ_URL names one, else the primary
+        # (on SQLite with a deferred BEGIN: a read never waits for a writer).
+        read_url = settings.resolved_database_read_url
+        self.read_engine = build_engine(settings, read_url) if read_url else self.engine
+        self.read_sessionmaker = async_sessionmaker(
+            self.read_engine.execution_options(sqlite_begin="DEFERRED"), expire_on_commit=False
+        )
 
     @property
     def backend(self) -> str:
@@ -173,7 +180,18 @@ class Database:
                 await session.rollback()
                 raise
 
+    @asynccontextmanager
+    async def read_transaction(self) -> AsyncIterator[AsyncSession]:
+        """A read-only session on the read replica (or the primary); never commits."""
+        async with self.read_sessionmaker() as session:
+            try:
+                yield session
+            finally:
+                await session.rollback()
+
     async def dispose(self) -> None:
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
         await self.engine.dispose()
 
 
@@ -184,6 +202,12 @@ def get_database(request: Request) -> Database:
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: commit on success, roll back on any error."""
     async with request.app.state.db.transaction() as session:
+        yield session
+
+
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session for read-only queries (analytics): DATABASE_READ_URL's replica if set."""
+    async with request.app.state.db.read_transaction() as session:
         yield session
 
 
@@ -200,6 +224,7 @@ def get_session_factory(request: Request) -> SessionFactory:
 # never told "created" about a write that then fails to commit.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 
 
 def _database_error_classes() -> tuple[type[BaseException], ...]:

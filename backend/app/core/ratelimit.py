@@ -364,6 +364,7 @@ class Audience(StrEnum):
     B2B = "b2b"
     LOGIN = "login"
     AUTH_FAILURES = "auth_failures"
+    EVENTS = "events"
 
 
 @lru_cache(maxsize=64)
@@ -423,6 +424,12 @@ async def enforce(request: Request, audience: Audience, identity: str) -> Decisi
 async def public_rate_limit(request: Request) -> None:
     """Homeowner endpoints: ``RATE_LIMIT_PUBLIC`` per client IP."""
     await enforce(request, Audience.PUBLIC, ip_identity(request))
+
+
+async def events_rate_limit(request: Request) -> None:
+    """The public site's event batches: ``RATE_LIMIT_EVENTS`` per client IP, apart from
+    the chat's quota (a busy page must never cost a homeowner their chat)."""
+    await enforce(request, Audience.EVENTS, ip_identity(request))
 
 
 async def login_rate_limit(request: Request) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.analytics import rollups as analytics
 from app.core import masking
 from app.leads.models import ConsentRecord, Lead, LeadSubmission
 
@@ -44,6 +45,7 @@ async def find_person(session: AsyncSession, email: str | None, phone: str | Non
 
 async def erase_lead(session: AsyncSession, lead: Lead, *, at: datetime) -> None:
     known = masking.contact_values(contact_of(lead))
+    before = await analytics.snapshot(session, lead)  # the UTM tags go: so does attribution
     for consent in (
         await session.execute(sa.select(ConsentRecord).where(ConsentRecord.lead_id == lead.id))
     ).scalars():
@@ -67,3 +69,4 @@ async def erase_lead(session: AsyncSession, lead: Lead, *, at: datetime) -> None
     lead.utm = {}
     lead.erased_at = at
     lead.updated_at = at
+    await analytics.lead_changed(session, lead, before)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.admin.audit.service import Action, record
 from app.admin.deps import Principal
+from app.analytics import rollups as analytics
 from app.core import events as live
 from app.core.db import utcnow
 from app.core.errors import Conflict, NotFound
@@ -204,8 +205,10 @@ async def submit_lead(
     matches = await recent_matches(session, details.email, details.phone)
     person = next((lead for lead in matches if same_person(lead, details)), None)
     was_sellable: bool | None = None
+    before: analytics.Deltas | None = None  # what the lead added to the rollups so far
     if person is not None:
         lead, created = person, False
+        before = await analytics.snapshot(session, lead)
         was_sellable = is_sellable(lead)
         applied = lead.status in UNSOLD_STATUSES and lead.duplicate_state != "merged"
         if applied:
@@ -264,6 +267,7 @@ async def submit_lead(
     if is_sellable(lead) and (created or was_sellable is False):
         announce_sellable(session, lead, now)
     await session.flush()
+    await analytics.lead_changed(session, lead, before)
     if created:
         live.publish_after_commit(
             session,

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.analytics import rollups as analytics
 from app.core import events as live
 from app.core import outbox
 from app.core.config import Settings
@@ -337,7 +338,8 @@ async def offer_lead(
         return Outcome(lead_id, None, skipped="no such lead")
     if not is_sellable(lead):
         return Outcome(lead_id, None, skipped=f"not sellable ({lead.status})")
-    if lead.offer_until is None:
+    opened = lead.offer_until is None  # first offer: the lead counts as sellable
+    if opened:
         lead.offer_until = now + OFFER_WINDOW
     facts = await lead_facts(session, lead)
 
@@ -368,6 +370,8 @@ async def offer_lead(
 
     lead.last_offered_at = now
     if allocation is None or not allocation.sold:
+        if opened:
+            await analytics.lead_offered(session, lead)
         lead.unsold_reason = allocation.unsold_reason() if allocation else "partners busy"
         if now >= lead.offer_until:
             await change_status(
@@ -375,7 +379,7 @@ async def offer_lead(
             )
         return Outcome(lead.id, allocation)
 
-    sale_ids = []
+    sale_ids, sales = [], []
     for award in allocation.awards:
         partner = locked[award.partner_id]
         sale = LeadSale(
@@ -431,6 +435,8 @@ async def offer_lead(
             at=now,
         )
         sale_ids.append(sale.id)
+        sales.append(sale)
+    await analytics.lead_sold(session, lead, sales, opened=opened)
     lead.unsold_reason = None
     await change_status(
         session,

@@ -157,6 +157,7 @@ class LeadReturn(UUIDPrimaryKey, Base):
     __table_args__ = (
         sa.Index("ix_lead_returns_partner_id_filed_at", "partner_id", "filed_at"),
         sa.Index("ix_lead_returns_status_filed_at", "status", "filed_at"),
+        sa.Index("ix_lead_returns_decided_at", "decided_at"),  # analytics rebuilds by day
     )
 
     sale_id: Mapped[uuid.UUID] = mapped_column(
@@ -179,7 +180,10 @@ class LeadOutcome(UUIDPrimaryKey, Base):
     """What happened after the sale, as the partner reports it."""
 
     __tablename__ = "lead_outcomes"
-    __table_args__ = (sa.Index("ix_lead_outcomes_sale_id_occurred_at", "sale_id", "occurred_at"),)
+    __table_args__ = (
+        sa.Index("ix_lead_outcomes_sale_id_occurred_at", "sale_id", "occurred_at"),
+        sa.Index("ix_lead_outcomes_recorded_at", "recorded_at"),  # analytics rebuilds by day
+    )
 
     sale_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("lead_sales.id", ondelete="CASCADE"))
     partner_id: Mapped[uuid.UUID] = mapped_column(

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.admin.audit.service import Action, record
+from app.analytics import rollups as analytics
 from app.core import events as live
 from app.core import outbox
 from app.core.config import Settings
@@ -293,6 +294,7 @@ async def decide_return(
             at=who.at,
         )
         await session.flush()
+        await analytics.return_accepted(session, sale, claim)
         remaining = await session.scalar(
             sa.select(sa.func.count())
             .select_from(LeadSale)
@@ -374,4 +376,5 @@ async def record_outcome(
     )
     session.add(row)
     await session.flush()
+    await analytics.outcome_recorded(session, sale, row)
     return row

@@ -29,6 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.analytics import vitals
 from app.core.cache import ResilientStore
 from app.core.db import Database
 from app.core.jobs import JobRun
@@ -243,9 +244,6 @@ def new_instance_id() -> str:
 
 
 def web_vitals_summary(app: Any) -> list[WebVital]:
-    """p75 and count of LCP, INP and CLS from the public site's reports.
-
-    MERGE: the histograms are ``app.analytics``'s (issue 12, branch issue-12-analytics),
-    not on this branch yet; wire this to them when both land. Until then: none.
-    """
-    return []
+    """p75 and count of LCP, INP and CLS from the public site's reports (the histograms
+    ``app.analytics.vitals`` keeps, also on ``/metrics``)."""
+    return [WebVital.model_validate(vital) for vital in vitals.snapshot(app)]

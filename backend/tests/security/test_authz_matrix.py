@@ -58,6 +58,8 @@ def _new_user(_ctx: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_PERIOD = {"from": "2026-11-01", "to": "2026-11-30"}
+
 MATRIX: dict[tuple[str, str], Rule] = {
     # Signing in looks at the body, not the caller: a wrong password is 401 for all.
     ("POST", "/api/v1/auth/login"): Rule(
@@ -76,6 +78,12 @@ MATRIX: dict[tuple[str, str], Rule] = {
         204,
         body=lambda c: {"current_password": PASSWORD, "new_password": "another good password"},
     ),
+    ("GET", "/api/v1/admin/analytics/summary"): Rule("analyst", 200, params=_PERIOD),
+    ("GET", "/api/v1/admin/analytics/timeseries"): Rule("analyst", 200, params=_PERIOD),
+    ("GET", "/api/v1/admin/analytics/breakdown"): Rule(
+        "analyst", 200, params={**_PERIOD, "by": "partner"}
+    ),
+    ("GET", "/api/v1/admin/analytics/funnel"): Rule("analyst", 200, params=_PERIOD),
     ("GET", "/api/v1/admin/leads"): Rule("analyst", 200),
     ("GET", "/api/v1/admin/leads/export.csv"): Rule("analyst", 200),
     ("GET", "/api/v1/admin/leads/{lead_id}"): Rule("analyst", 200),
@@ -132,6 +140,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/admin/partners/{partner_id}/ledger"): Rule(
         "manager", 201, body=lambda c: {"amount_cents": 5_000, "note": "matrix"}
     ),
+    ("GET", "/api/v1/admin/partners/{partner_id}/outcomes"): Rule("analyst", 200),
     ("GET", "/api/v1/admin/sales"): Rule("analyst", 200),
     ("GET", "/api/v1/admin/returns"): Rule("analyst", 200),
     ("POST", "/api/v1/admin/returns/{return_id}/decision"): Rule(

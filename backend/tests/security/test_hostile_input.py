@@ -64,6 +64,10 @@ SAMPLES: dict[tuple[str, str], Callable[[Context], dict[str, Any]]] = {
         "content": "my zip is 85004"
     },
     ("POST", "/api/v1/leads"): lambda c: dict(LEAD_FORM),
+    ("POST", "/api/v1/events"): lambda c: {
+        "session": "page-session-12345",
+        "events": [{"type": "page_view", "path": "/", "source": "google", "campaign": "fall"}],
+    },
     ("POST", "/api/v1/auth/login"): lambda c: {"email": c["email"], "password": "wrong pass"},
     ("POST", "/api/v1/auth/password"): lambda c: {
         "current_password": "not the password",

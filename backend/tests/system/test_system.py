@@ -62,7 +62,8 @@ async def test_routes_database_and_redis(client: TestClient, as_role) -> None:
         assert redis["status"] == "up" and redis["latency_ms"] is not None
     else:
         assert redis["status"] == "not_configured" and redis["latency_ms"] is None
-    assert body["web_vitals"] == []  # until app.analytics lands
+    # The public site's vitals, one row each (p75 null until the first report).
+    assert [vital["name"] for vital in body["web_vitals"]] == ["LCP", "INP", "CLS"]
 
 
 async def test_the_cache_hit_rate_counts_lookups(app: FastAPI, client: TestClient, as_role) -> None:

@@ -49,6 +49,7 @@ class Action:
     WEBHOOK_ENDPOINT_CREATE = "webhook.endpoint_created"
     WEBHOOK_ENDPOINT_UPDATE = "webhook.endpoint_updated"
     WEBHOOK_SECRET_ROTATE = "webhook.secret_rotated"  # noqa: S105 - an action name
+    ANALYTICS_REBUILD = "analytics.rebuild"
 
 
 ACTIONS = sorted(v for k, v in vars(Action).items() if not k.startswith("_"))
