@@ -43,6 +43,20 @@ export const routes: RouteObject[] = [
                 lazy: () => import("./conversation-detail"),
                 HydrateFallback: PageLoading,
               },
+              { path: "revenue", lazy: () => import("./revenue"), HydrateFallback: PageLoading },
+              { path: "funnel", lazy: () => import("./funnel"), HydrateFallback: PageLoading },
+              { path: "partners", lazy: () => import("./partners"), HydrateFallback: PageLoading },
+              { path: "partners/:partnerId", lazy: () => import("./partner-detail"), HydrateFallback: PageLoading },
+              { path: "sales", lazy: () => import("./sales"), HydrateFallback: PageLoading },
+              { path: "returns", lazy: () => import("./returns"), HydrateFallback: PageLoading },
+              {
+                element: <RequireRole minimum="manager" />,
+                children: [
+                  { path: "system", lazy: () => import("./system"), HydrateFallback: PageLoading },
+                  { path: "partners/new", lazy: () => import("./partner-new"), HydrateFallback: PageLoading },
+                  { path: "partners/:partnerId/edit", lazy: () => import("./partner-edit"), HydrateFallback: PageLoading },
+                ],
+              },
               {
                 element: <RequireRole minimum="admin" />,
                 children: [

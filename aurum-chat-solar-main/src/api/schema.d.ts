@@ -121,7 +121,8 @@ export interface paths {
         };
         /**
          * List Conversations
-         * @description Conversations, newest first by default, a page at a time (follow `next_cursor`).
+         * @description Conversations, newest first by default, a page at a time (follow `next_cursor`),
+         *     each with the homeowner's name and ZIP once known (last name masked for analysts).
          *     Analyst role or higher.
          */
         get: operations["admin_conversations-list_conversations"];
@@ -451,6 +452,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/partners/{partner_id}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Partner Outcomes
+         * @description What the partner reported after buying (contacted, quoted, sold...): sales by
+         *     their latest outcome, and the close rate (sales reported `sold` / sales with any
+         *     report). Analyst role or higher.
+         */
+        get: operations["admin_partners-get_partner_outcomes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/privacy/erase": {
         parameters: {
             query?: never;
@@ -612,7 +635,8 @@ export interface paths {
          * Update User
          * @description Change a user's role, disable or re-enable them, or set a new password. Any of
          *     these ends the user's sessions at once. The last active admin cannot be demoted or
-         *     disabled (409 `last_active_admin`). Audited as `user.update`. Admin role.
+         *     disabled (409 `last_active_admin`), and nobody may disable or demote themselves (409
+         *     `self_change`). Audited as `user.update`. Admin role.
          */
         patch: operations["admin_users-update_user"];
         trace?: never;
@@ -1356,6 +1380,11 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /**
+             * First Name
+             * @description The homeowner's, from the lead it became.
+             */
+            first_name: string | null;
+            /**
              * Id
              * Format: uuid
              */
@@ -1367,6 +1396,11 @@ export interface components {
             ip: string | null;
             /** Language */
             language: string;
+            /**
+             * Last Name
+             * @description From the lead; masked for analysts (`L.`).
+             */
+            last_name: string | null;
             /**
              * Lead Id
              * @description The lead it became, if any.
@@ -1403,6 +1437,11 @@ export interface components {
             utm: {
                 [key: string]: unknown;
             };
+            /**
+             * Zip Code
+             * @description From the lead, else what the chat learned.
+             */
+            zip_code: string | null;
         };
         /** AdminConversationPage */
         AdminConversationPage: {
@@ -1434,12 +1473,22 @@ export interface components {
              */
             created_at: string;
             /**
+             * First Name
+             * @description The homeowner's, from the lead it became.
+             */
+            first_name: string | null;
+            /**
              * Id
              * Format: uuid
              */
             id: string;
             /** Language */
             language: string;
+            /**
+             * Last Name
+             * @description From the lead; masked for analysts (`L.`).
+             */
+            last_name: string | null;
             /**
              * Lead Id
              * @description The lead it became, if any.
@@ -1461,6 +1510,11 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Zip Code
+             * @description From the lead, else what the chat learned.
+             */
+            zip_code: string | null;
         };
         /** AdminLeadDetail */
         AdminLeadDetail: {
@@ -3731,6 +3785,16 @@ export interface components {
             /** Message */
             message: string;
         };
+        /** OutcomeCount */
+        OutcomeCount: {
+            /** Outcome */
+            outcome: string;
+            /**
+             * Sales
+             * @description Sales whose latest reported outcome is this one.
+             */
+            sales: number;
+        };
         /** OutcomeRequest */
         OutcomeRequest: {
             /** Note */
@@ -3869,6 +3933,37 @@ export interface components {
         PartnerList: {
             /** Items */
             items: components["schemas"]["PartnerSummary"][];
+        };
+        /**
+         * PartnerOutcomes
+         * @description What the partner reported after buying, per sale (its latest report counts).
+         */
+        PartnerOutcomes: {
+            /**
+             * By Outcome
+             * @description In the order of the outcome list.
+             */
+            by_outcome: components["schemas"]["OutcomeCount"][];
+            /**
+             * Close Rate
+             * @description won / reported; null when none reported.
+             */
+            close_rate: number | null;
+            /**
+             * Reported
+             * @description Sales with at least one outcome reported.
+             */
+            reported: number;
+            /**
+             * Sales
+             * @description Leads sold to it, ever (returned ones included).
+             */
+            sales: number;
+            /**
+             * Won
+             * @description Sales it reported as `sold` (the homeowner signed).
+             */
+            won: number;
         };
         /** PartnerRef */
         PartnerRef: {
@@ -5296,6 +5391,8 @@ export interface operations {
                 lead_id?: string | null;
                 created_from?: string | null;
                 created_to?: string | null;
+                /** @description The homeowner's first name, city or ZIP (managers and admins also last name, email, phone), from the lead the chat became. */
+                q?: string | null;
                 sort?: "-created_at" | "created_at";
                 cursor?: string | null;
                 limit?: number;
@@ -6547,6 +6644,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerEntryOut"];
+                };
+            };
+            /** @description Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description You do not have permission to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request is not valid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "admin_partners-get_partner_outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerOutcomes"];
                 };
             };
             /** @description Authentication is required. */

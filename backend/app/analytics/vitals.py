@@ -11,7 +11,6 @@ from typing import Any
 from prometheus_client import Histogram
 
 from app.core.middleware import Metrics
-from app.system.service import quantile
 
 SECONDS_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 15, 20, 30)
 CLS_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 5)
@@ -70,15 +69,27 @@ class WebVitals:
 
 
 def percentile(cumulative: list[tuple[float, float]], q: float) -> tuple[float | None, int]:
-    """The ``q`` quantile of a histogram's cumulative (le, count) buckets (the system
-    page's ``quantile``, as Prometheus's histogram_quantile) and its observation count."""
+    """The ``q`` quantile of a histogram's cumulative (le, count) buckets, interpolated
+    within its bucket as Prometheus's histogram_quantile does, and the observation
+    count. (``app.system`` imports this module, so it cannot use the system page's own.)"""
     merged: dict[float, float] = {}
     for le, count in cumulative:
         merged[le] = merged.get(le, 0) + count
     ordered = sorted(merged.items())
-    if not ordered or not ordered[-1][1]:
+    total = ordered[-1][1] if ordered else 0
+    if not total:
         return None, 0
-    return quantile(q, ordered), int(ordered[-1][1])
+    rank = q * total
+    lower_le, lower_count = 0.0, 0.0
+    for le, count in ordered:
+        if count >= rank:
+            if le == float("inf"):
+                return lower_le, int(total)  # beyond the last bound: its lower edge
+            width = count - lower_count
+            fraction = (rank - lower_count) / width if width else 1.0
+            return lower_le + (le - lower_le) * fraction, int(total)
+        lower_le, lower_count = le, count
+    return lower_le, int(total)
 
 
 def snapshot(app: Any) -> list[dict[str, Any]]:

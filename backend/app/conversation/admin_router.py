@@ -46,11 +46,20 @@ async def list_conversations(
     lead_id: Annotated[uuid.UUID | None, Query(description="Only chats of this lead.")] = None,
     created_from: Annotated[UTCDatetime | None, Query()] = None,
     created_to: Annotated[UTCDatetime | None, Query()] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="The homeowner's first name, city or ZIP (managers and admins also "
+            "last name, email, phone), from the lead the chat became.",
+        ),
+    ] = None,
     sort: Annotated[ConversationSort, Query()] = "-created_at",
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> AdminConversationPage:
-    """Conversations, newest first by default, a page at a time (follow `next_cursor`).
+    """Conversations, newest first by default, a page at a time (follow `next_cursor`),
+    each with the homeowner's name and ZIP once known (last name masked for analysts).
     Analyst role or higher."""
     items, next_cursor = await queries.list_conversations(
         session,
@@ -61,6 +70,7 @@ async def list_conversations(
             lead_id=lead_id,
             created_from=created_from,
             created_to=created_to,
+            q=q,
         ),
         sort=sort,
         cursor=cursor,

@@ -26,6 +26,9 @@ class AdminConversationSummary(BaseModel):
     awaiting: str | None = Field(description="The question the advisor is waiting on.")
     message_count: int
     lead_id: uuid.UUID | None = Field(description="The lead it became, if any.")
+    first_name: str | None = Field(description="The homeowner's, from the lead it became.")
+    last_name: str | None = Field(description="From the lead; masked for analysts (`L.`).")
+    zip_code: str | None = Field(description="From the lead, else what the chat learned.")
     source: str | None
     completed_at: datetime | None
     pii_masked: bool

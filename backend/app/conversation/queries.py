@@ -22,7 +22,7 @@ from app.core import masking
 from app.core.errors import NotFound
 from app.core.pagination import SortKey, next_cursor, page_query
 from app.leads.models import Lead
-from app.leads.queries import ChatLine, LinkedChat, known_pii, transcript
+from app.leads.queries import ChatLine, LinkedChat, known_pii, lead_search, transcript
 
 # --- transcripts --------------------------------------------------------------------------
 
@@ -112,10 +112,16 @@ class ConversationFilters:
     lead_id: uuid.UUID | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    q: str | None = None
 
 
-def _filtered(filters: ConversationFilters) -> sa.Select[Any]:
+def _filtered(filters: ConversationFilters, sees_pii: bool) -> sa.Select[Any]:
     statement = sa.select(Conversation)
+    if filters.q and filters.q.strip():
+        # The homeowner's name, ZIP, city (and for managers contact details), as on leads.
+        statement = statement.join(Lead, Lead.id == Conversation.lead_id).where(
+            lead_search(filters.q, sees_pii)
+        )
     if filters.status:
         statement = statement.where(Conversation.status.in_(list(filters.status)))
     if filters.agent:
@@ -133,8 +139,16 @@ def _filtered(filters: ConversationFilters) -> sa.Select[Any]:
     return statement
 
 
-def summary(conversation: Conversation, sees_pii: bool) -> AdminConversationSummary:
+def summary(
+    conversation: Conversation, sees_pii: bool, lead: Lead | None = None
+) -> AdminConversationSummary:
+    slot_zip = (conversation.slots or {}).get("zip_code")
     return AdminConversationSummary(
+        first_name=lead.first_name if lead else None,
+        last_name=(lead.last_name if sees_pii else masking.mask_last_name(lead.last_name))
+        if lead
+        else None,
+        zip_code=lead.zip_code if lead else (str(slot_zip) if slot_zip else None),
         id=conversation.id,
         created_at=conversation.created_at,
         updated_at=conversation.updated_at,
@@ -161,9 +175,24 @@ async def list_conversations(
 ) -> tuple[list[AdminConversationSummary], str | None]:
     key = SORTS[sort]
     rows = list(
-        (await session.execute(page_query(_filtered(filters), key, cursor, limit))).scalars()
+        (
+            await session.execute(page_query(_filtered(filters, sees_pii), key, cursor, limit))
+        ).scalars()
     )
-    return [summary(c, sees_pii) for c in rows[:limit]], next_cursor(rows, key, limit, "created_at")
+    page = rows[:limit]
+    lead_ids = {c.lead_id for c in page if c.lead_id}
+    leads = (
+        {
+            lead.id: lead
+            for lead in (await session.execute(sa.select(Lead).where(Lead.id.in_(lead_ids))))
+            .scalars()
+            .all()
+        }
+        if lead_ids
+        else {}
+    )
+    items = [summary(c, sees_pii, leads.get(c.lead_id) if c.lead_id else None) for c in page]
+    return items, next_cursor(rows, key, limit, "created_at")
 
 
 async def conversation_detail(
@@ -180,7 +209,7 @@ async def conversation_detail(
         else masking.known_values(conversation.slots)
     )
     return AdminConversationDetail(
-        **summary(conversation, sees_pii).model_dump(),
+        **summary(conversation, sees_pii, lead).model_dump(),
         slots=(conversation.slots or {})
         if sees_pii
         else masking.mask_mapping(conversation.slots or {}, known),

@@ -35,6 +35,7 @@ from app.leads.admin_schemas import (
     LeadStatus,
     LeadTier,
 )
+from app.solar.tables import US_STATES_AND_DC
 
 router = APIRouter(prefix="/leads", tags=["admin_leads"])
 
@@ -79,10 +80,18 @@ def lead_filters(
         ),
     ] = None,
 ) -> queries.LeadFilters:
+    states = tuple(sorted({code.upper() for code in state or ()}))
+    unknown = [code for code in states if code not in US_STATES_AND_DC]
+    if unknown:
+        # A typo would otherwise match nothing and look like "no leads".
+        raise ValidationFailed(
+            f"Not a US state (two letters, the 50 states and DC): {', '.join(unknown)}.",
+            code="invalid_state",
+        )
     return queries.LeadFilters(
         status=status or (),
         tier=tier or (),
-        state=state or (),
+        state=states,
         source=source or (),
         zip_code=zip_code,
         created_from=created_from,

@@ -66,6 +66,11 @@ class LeadFilters:
     duplicate_state: Sequence[str] = ()
 
 
+def lead_search(q: str, sees_pii: bool) -> Any:
+    """The leads table's text search, for other lists that join leads (conversations)."""
+    return _search(q, sees_pii)
+
+
 def _search(q: str, sees_pii: bool) -> Any:
     """Text search. Analysts search only what they can see: first name, city, ZIP and
     id; searching by email or phone would let them probe for hidden values."""

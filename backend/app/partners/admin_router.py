@@ -40,6 +40,7 @@ from app.partners.admin_schemas import (
     PartnerCreate,
     PartnerDetail,
     PartnerList,
+    PartnerOutcomes,
     PartnerStatus,
     PartnerUpdate,
     ReturnDecision,
@@ -266,6 +267,20 @@ async def post_ledger_entry(
         who=_who(principal),
     )
     return queries.entry_out(entry)
+
+
+@partners.get(
+    "/{partner_id}/outcomes",
+    response_model=PartnerOutcomes,
+    responses=responses(*_COMMON, NotFound),
+)
+async def get_partner_outcomes(
+    partner_id: uuid.UUID, principal: AnalystAccess, session: SessionDep
+) -> PartnerOutcomes:
+    """What the partner reported after buying (contacted, quoted, sold...): sales by
+    their latest outcome, and the close rate (sales reported `sold` / sales with any
+    report). Analyst role or higher."""
+    return await queries.partner_outcomes(session, partner_id)
 
 
 # --- sales ---------------------------------------------------------------------------------

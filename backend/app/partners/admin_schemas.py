@@ -402,6 +402,21 @@ class ReturnPage(BaseModel):
     )
 
 
+class OutcomeCount(BaseModel):
+    outcome: str
+    sales: int = Field(description="Sales whose latest reported outcome is this one.")
+
+
+class PartnerOutcomes(BaseModel):
+    """What the partner reported after buying, per sale (its latest report counts)."""
+
+    sales: int = Field(description="Leads sold to it, ever (returned ones included).")
+    reported: int = Field(description="Sales with at least one outcome reported.")
+    won: int = Field(description="Sales it reported as `sold` (the homeowner signed).")
+    close_rate: float | None = Field(description="won / reported; null when none reported.")
+    by_outcome: list[OutcomeCount] = Field(description="In the order of the outcome list.")
+
+
 class ReturnDecision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

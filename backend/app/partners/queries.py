@@ -30,7 +30,9 @@ from app.partners.admin_schemas import (
     CapUsage,
     LedgerEntryOut,
     LedgerPage,
+    OutcomeCount,
     PartnerDetail,
+    PartnerOutcomes,
     PartnerRef,
     PartnerSummary,
     ReturnCounts,
@@ -43,7 +45,15 @@ from app.partners.admin_schemas import (
 )
 from app.partners.allocation import Usage, area_rule
 from app.partners.distribution import terms_of, usage_of
-from app.partners.models import ApiKey, LeadReturn, LeadSale, LedgerEntry, Partner
+from app.partners.models import (
+    OUTCOMES,
+    ApiKey,
+    LeadOutcome,
+    LeadReturn,
+    LeadSale,
+    LedgerEntry,
+    Partner,
+)
 from app.partners.schemas import Caps, Filters, Prices, ServiceArea
 from app.partners.service import get_partner
 
@@ -502,3 +512,46 @@ async def names_serving(session: AsyncSession, zip_code: str, *, limit: int = 10
             if len(names) >= limit:
                 break
     return names
+
+
+async def partner_outcomes(session: AsyncSession, partner_id: uuid.UUID) -> PartnerOutcomes:
+    """Outcome counts and the close rate of one partner's purchases: a sale counts once,
+    under its latest report; won is any sale ever reported `sold`."""
+    await get_partner(session, partner_id)
+    sales = (await _sales_counts(session, [partner_id])).get(partner_id, 0)
+    latest = (
+        sa.select(
+            LeadOutcome.sale_id,
+            LeadOutcome.outcome,
+            sa.func.row_number()
+            .over(
+                partition_by=LeadOutcome.sale_id,
+                order_by=(LeadOutcome.occurred_at.desc(), LeadOutcome.recorded_at.desc()),
+            )
+            .label("rank"),
+        )
+        .where(LeadOutcome.partner_id == partner_id)
+        .subquery()
+    )
+    counts = dict(
+        (
+            await session.execute(
+                sa.select(latest.c.outcome, sa.func.count())
+                .where(latest.c.rank == 1)
+                .group_by(latest.c.outcome)
+            )
+        ).all()
+    )
+    won = await session.scalar(
+        sa.select(sa.func.count(sa.distinct(LeadOutcome.sale_id))).where(
+            LeadOutcome.partner_id == partner_id, LeadOutcome.outcome == "sold"
+        )
+    )
+    reported = sum(counts.values())
+    return PartnerOutcomes(
+        sales=sales,
+        reported=reported,
+        won=won or 0,
+        close_rate=(won or 0) / reported if reported else None,
+        by_outcome=[OutcomeCount(outcome=o, sales=counts.get(o, 0)) for o in OUTCOMES],
+    )

@@ -29,6 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.analytics import vitals
 from app.core.cache import ResilientStore
 from app.core.db import Database
 from app.core.jobs import JobRun
@@ -243,8 +244,6 @@ def new_instance_id() -> str:
 
 
 def web_vitals_summary(app: Any) -> list[WebVital]:
-    """p75 (milliseconds for LCP and INP, unitless for CLS) and count of the public
-    site's reports, from ``app.analytics``' histograms (summed over the processes)."""
-    from app.analytics.vitals import snapshot
-
-    return [WebVital(**vital) for vital in snapshot(app)]
+    """p75 and count of LCP, INP and CLS from the public site's reports (the histograms
+    ``app.analytics.vitals`` keeps, also on ``/metrics``)."""
+    return [WebVital.model_validate(vital) for vital in vitals.snapshot(app)]

@@ -103,11 +103,13 @@ async def test_the_last_active_admin_cannot_be_demoted_or_disabled(
         assert response.status_code == 409, response.text
         assert response.json()["error"]["code"] == "last_active_admin"
 
-    # With a second admin, demoting the first works (and ends its own session).
+    # With a second admin, the second may demote the first (which ends its session).
     second = await make_user("admin")
     second_id = second.id  # a refused request rolls back and expires loaded objects
     second_headers = (await tokens(second)).headers
-    demoted = await client.patch(f"{USERS}/{admin_id}", json={"role": "manager"}, headers=headers)
+    demoted = await client.patch(
+        f"{USERS}/{admin_id}", json={"role": "manager"}, headers=second_headers
+    )
     assert demoted.status_code == 200
     assert demoted.json()["role"] == "manager"
     assert (await client.get(USERS, headers=headers)).status_code == 401
@@ -116,6 +118,32 @@ async def test_the_last_active_admin_cannot_be_demoted_or_disabled(
         f"{USERS}/{second_id}", json={"is_active": False}, headers=second_headers
     )
     assert alone.status_code == 409
+
+
+async def test_an_admin_cannot_disable_or_demote_themselves(
+    client: httpx.AsyncClient, make_user, tokens, db_session: AsyncSession
+) -> None:
+    admin = await make_user("admin")
+    admin_id = admin.id
+    await make_user("admin")  # not the last admin: the self rule alone refuses
+    headers = (await tokens(admin)).headers
+    for change in ({"role": "manager"}, {"role": "analyst"}, {"is_active": False}):
+        response = await client.patch(f"{USERS}/{admin_id}", json=change, headers=headers)
+        assert response.status_code == 409, response.text
+        assert response.json()["error"]["code"] == "self_change"
+    # Still signed in, still an active admin; nothing was audited.
+    me = await client.get(f"{USERS}/{admin_id}", headers=headers)
+    assert me.status_code == 200
+    assert me.json()["role"] == "admin" and me.json()["is_active"] is True
+    count = await db_session.scalar(
+        sa.select(sa.func.count()).select_from(AuditLog).where(AuditLog.target_id == str(admin_id))
+    )
+    assert count == 0
+    # Changing nothing about oneself, or one's own password, is still fine.
+    same = await client.patch(
+        f"{USERS}/{admin_id}", json={"role": "admin", "is_active": True}, headers=headers
+    )
+    assert same.status_code == 200
 
 
 async def test_disabled_admins_do_not_count_and_can_be_re_enabled(

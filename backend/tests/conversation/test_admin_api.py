@@ -81,3 +81,35 @@ async def test_detail_masks_slots_and_transcript_for_analysts(
 async def test_unknown_conversation_is_404(client: httpx.AsyncClient, as_role) -> None:
     response = await client.get(f"{CONVERSATIONS}/{uuid.uuid4()}", headers=await as_role("analyst"))
     assert response.status_code == 404
+
+
+async def test_the_list_shows_name_and_zip_and_searches_them(
+    client: httpx.AsyncClient, as_role, make_lead, make_chat
+) -> None:
+    city = f"Chatville-{uuid.uuid4().hex[:8]}"
+    lead = await make_lead(
+        first_name="Odette", last_name="Quillfeather", city=city, zip_code="85281"
+    )
+    chat = await make_chat(lead)
+    other = await make_chat(await make_lead(first_name="Someone", city="Elsewhere"))
+
+    manager = await as_role("manager")
+    found = await client.get(CONVERSATIONS, params={"q": city}, headers=manager)
+    assert found.status_code == 200, found.text
+    items = found.json()["items"]
+    assert [i["id"] for i in items] == [str(chat.id)]
+    assert (items[0]["first_name"], items[0]["last_name"], items[0]["zip_code"]) == (
+        "Odette",
+        "Quillfeather",
+        "85281",
+    )
+    by_last = await client.get(CONVERSATIONS, params={"q": "quillfeather"}, headers=manager)
+    assert [i["id"] for i in by_last.json()["items"]] == [str(chat.id)]
+
+    # Analysts see the last name masked and cannot search by it.
+    analyst = await as_role("analyst")
+    masked = (await client.get(CONVERSATIONS, params={"q": city}, headers=analyst)).json()
+    assert masked["items"][0]["last_name"] == "Q."
+    hidden = await client.get(CONVERSATIONS, params={"q": "quillfeather"}, headers=analyst)
+    assert hidden.json()["items"] == []
+    assert str(other.id) not in {i["id"] for i in found.json()["items"]}

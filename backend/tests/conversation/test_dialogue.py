@@ -166,7 +166,7 @@ def test_a_homeowner_who_introduces_themselves_in_full_is_not_asked_their_name()
     talk = Talk()
     talk.say("Hi, I'm Maria Gonzalez, 02139, we own our house and pay $195/mo")
     assert (talk.slots["first_name"], talk.slots["last_name"]) == ("Maria", "Gonzalez")
-    talk.say_all("metal", "no shade", "good", "next spring", "no")
+    talk.say_all("metal", "no shade", "good", "in 8 months", "no")
     assert talk.awaiting == "email"
 
 

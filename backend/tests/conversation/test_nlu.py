@@ -144,7 +144,6 @@ VALUE_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     ("condo", None, {"property_type": "condo"}),
     ("condominium", "property_type", {"property_type": "condo"}),
     ("an apartment I own", None, {"property_type": "condo"}),
-    ("apartment", "property_type", {"property_type": "condo"}),
     ("mobile home", None, {"property_type": "mobile_home"}),
     ("manufactured home", None, {"property_type": "mobile_home"}),
     ("trailer", "property_type", {"property_type": "mobile_home"}),
@@ -300,13 +299,10 @@ VALUE_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     ("within 3 months", None, {"timeline": "1_3_months"}),
     ("in a few weeks", None, {"timeline": "1_3_months"}),
     ("in a few months", None, {"timeline": "3_6_months"}),
-    ("this spring", None, {"timeline": "3_6_months"}),
-    ("this summer", None, {"timeline": "3_6_months"}),
     ("in 6 months", None, {"timeline": "3_6_months"}),
     ("next year", None, {"timeline": "6_12_months"}),
     ("within a year", None, {"timeline": "6_12_months"}),
     ("later this year", None, {"timeline": "6_12_months"}),
-    ("next spring", None, {"timeline": "6_12_months"}),
     ("no rush, maybe next year", None, {"timeline": "6_12_months"}),
     ("just researching", None, {"timeline": "researching"}),
     ("just looking", None, {"timeline": "researching"}),
@@ -316,7 +312,6 @@ VALUE_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     ("in 2 years", None, {"timeline": "researching"}),
     ("whenever", "timeline", {"timeline": "researching"}),
     ("maybe in 3-4 months", None, {"timeline": "3_6_months"}),
-    ("we'd like to get it done before summer", None, {"timeline": "3_6_months"}),
     ("hopefully by the end of the year", None, {"timeline": "6_12_months"}),
     # first_name / last_name
     ("my name is Jane Doe", None, {"first_name": "Jane", "last_name": "Doe"}),
@@ -390,6 +385,39 @@ VALUE_CASES: list[tuple[str, str | None, dict[str, Any]]] = [
     ("skip", "battery_interest", {"battery_interest": None}),
     ("not sure", "battery_interest", {"battery_interest": None}),
     ("maybe", "battery_interest", {"battery_interest": None}),
+    ("tesla powerwall would be sick", "battery_interest", {"battery_interest": True}),
+    ("i wood love one", "battery_interest", {"battery_interest": True}),
+    ("i live w my parents", "homeowner", {"homeowner": False}),
+    ("electric is 140 gas is another 80", "monthly_bill", {"monthly_bill": 140.0}),
+    ("its like 3 hundo", "monthly_bill", {"monthly_bill": 300.0}),
+    ("bob@ aol.com", "email", {"email": "bob@aol.com"}),
+    ("j dot thompson 88 at hotmail dot com", "email", {"email": "j.thompson88@hotmail.com"}),
+    ("my number is 415-9o2-7713", "phone", {"phone": "+14159027713"}),
+    ("Want to move fast", "timeline", {"timeline": "asap"}),
+    (
+        "shade from the neighbors 3 story house most of the afternoon",
+        "shade",
+        {"shade": "moderate"},
+    ),
+    ("do it", "consent", {"consent": True}),
+    ("Dave, sorry for the delay", "first_name", {"first_name": "Dave"}),
+    ("John, sorry, last name is Smith", "name", {"first_name": "John", "last_name": "Smith"}),
+    (
+        "it's Smith-Jones with a hyphen, sorry. Mary Smith-Jones",
+        "name",
+        {"first_name": "Mary", "last_name": "Smith-Jones"},
+    ),
+    ("tile we think", "roof_type", {"roof_type": "tile"}),
+    ("names bob smith", "name", {"first_name": "Bob", "last_name": "Smith"}),
+    ("sunny most of the afternoon", "shade", {"shade": "none"}),
+    ("we own a ranch next to my brothers townhouse", None, {"property_type": "single_family"}),
+    ("we lived here 6 years and want it in 2 months", "timeline", {"timeline": "1_3_months"}),
+    ("been wanting to do it in 3 months", "timeline", {"timeline": "1_3_months"}),
+    ("we bought in 2012", "zip_code", {"homeowner": True}),
+    ("im a landlord, own a fourplex, tenants pay the electric", None, {"homeowner": True}),
+    ("no way, that's awesome! sure", "consent", {"consent": True}),
+    ("no way", "consent", {"consent": False}),
+    ("none. oh and the zip i gave before was wrong, its 30312", "shade", {"shade": "none"}),
 ]
 
 _MISSING = object()
@@ -536,6 +564,24 @@ FALSE_POSITIVE_CASES: list[tuple[str, str | None, set[str]]] = [
     ("now", None, {"timeline"}),
     ("we pay $200 right now", None, {"timeline"}),
     ("our bill is higher in the summer", None, {"timeline"}),
+    # How far away a season is depends on today's date, which the NLU never reads.
+    ("this spring", "timeline", {"timeline"}),
+    ("this summer", None, {"timeline"}),
+    ("next spring", None, {"timeline"}),
+    ("we'd like to get it done before summer", None, {"timeline"}),
+    ("we've lived here 6 years", "timeline", {"timeline"}),
+    ("apartment", "property_type", {"property_type"}),  # rented or a condo: asked again
+    ("rent to own actually", "homeowner", {"homeowner"}),
+    ("over 300", "monthly_bill", {"monthly_bill"}),  # a bound, not the bill
+    ("12345 Elm Rd", "zip_code", {"zip_code"}),  # a house number
+    ("emily r", "first_name", {"last_name"}),  # an initial
+    ("tile i get home, ill check", "roof_type", {"roof_type"}),
+    ("not sure, its grey?", "roof_type", {"roof_type"}),
+    ("kim.lee@icloud.com or kimlee@gmail.com whichever", "email", {"email"}),
+    ("wife wants batteries i want panels lol", None, {"battery_interest"}),
+    ("602-555-0142 sorry im driving", "phone", {"first_name"}),
+    ("i'll do it later", "consent", {"consent"}),
+    ("shade from the neighbors 3 story house most of the afternoon", "shade", {"property_type"}),
     ("we moved in 2 years ago", None, {"timeline"}),
     ("house", None, {"property_type"}),
     ("our house gets lots of sun", None, {"property_type"}),
@@ -679,6 +725,33 @@ def test_corrections(text: str, awaiting: str | None, corrected: set[str]) -> No
     result = run(text, awaiting)
     assert result.corrected == corrected
     assert result.corrected <= set(result.values)
+
+
+REVISION_CASES: list[tuple[str, str, dict[str, Any]]] = [
+    ("Jon, sorry John with an h", "first_name", {"first_name": "John"}),
+    ("Smith. Sorry, Smyth", "last_name", {"last_name": "Smyth"}),
+    ("mike@gmial.com oops gmail.com", "email", {"email": "mike@gmail.com"}),
+    ("404-872-1163 no wait 1136", "phone", {"phone": "+14048721136"}),
+    ("like 2400 a month. oops, a year lol", "monthly_bill", {"monthly_bill": 200.0}),
+    ("200 a year, sorry a month", "monthly_bill", {"monthly_bill": 200.0}),
+    ("700, hmm maybe more like 660 after the car loan", "credit_band", {"credit_band": "fair"}),
+    ("asap? lol no, just browsing", "timeline", {"timeline": "researching"}),
+]
+
+
+@pytest.mark.parametrize(("text", "awaiting", "expected"), REVISION_CASES, ids=_ids(REVISION_CASES))
+def test_a_correction_revises_the_value_just_given(
+    text: str, awaiting: str, expected: dict[str, Any]
+) -> None:
+    result = run(text, awaiting)
+    assert {name: result.values.get(name, _MISSING) for name in expected} == expected
+    assert set(expected) <= result.corrected
+
+
+def test_a_bound_on_the_bill_is_asked_about() -> None:
+    result = run("over 300", "monthly_bill")
+    assert "monthly_bill" not in result.values
+    assert result.unsure == {"monthly_bill": [300.0]}
 
 
 # --- messy input ---------------------------------------------------------------------------------

@@ -31,6 +31,11 @@ KNOWN_GAPS = {
     "corr-021": "'heavy - well, moderate really': a self-revision with no correction word",
     "corr-027": "'some in the afternoon': 'some' (moderate) is read before 'in the afternoon' "
     "(light)",
+    # Labels written before the rule that a bound is not a value (blind2 bill-023, "over 300"):
+    # the NLU asks about a bound (Extraction.unsure) instead of storing it as the bill.
+    "bill-040": "label disagrees with the bound rule: 'no more than 130' is a bound, asked about",
+    "bill-041": "label disagrees with the bound rule: 'at least 200' is a bound, asked about",
+    "bill-042": "label disagrees with the bound rule: 'under 100 usually' is a bound, asked about",
 }
 
 

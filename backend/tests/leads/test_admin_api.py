@@ -340,3 +340,18 @@ async def test_the_export_reads_in_chunks_not_all_at_once(
         sa.select(sa.func.count()).select_from(Lead).where(Lead.city == city)
     )
     assert total == 5
+
+
+@pytest.mark.parametrize("path", [LEADS, EXPORT])
+async def test_an_unknown_state_is_refused_not_an_empty_list(
+    client: httpx.AsyncClient, as_role, batch: str, path: str
+) -> None:
+    headers = await as_role("analyst")
+    response = await client.get(path, params={"state": ["az", "XX"]}, headers=headers)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_state"
+    assert "XX" in error["message"] and "AZ" not in error["message"]
+    # Lower case is still a state.
+    ok = await client.get(LEADS, params={"state": "az", "q": batch}, headers=headers)
+    assert sorted(names(ok)) == ["Person0", "Person1", "Person4"]

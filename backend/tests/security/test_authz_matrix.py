@@ -140,6 +140,7 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/admin/partners/{partner_id}/ledger"): Rule(
         "manager", 201, body=lambda c: {"amount_cents": 5_000, "note": "matrix"}
     ),
+    ("GET", "/api/v1/admin/partners/{partner_id}/outcomes"): Rule("analyst", 200),
     ("GET", "/api/v1/admin/sales"): Rule("analyst", 200),
     ("GET", "/api/v1/admin/returns"): Rule("analyst", 200),
     ("POST", "/api/v1/admin/returns/{return_id}/decision"): Rule(

@@ -46,9 +46,9 @@ describe("AppShell", () => {
   });
 
   it.each([
-    ["admin", ["Overview", "Leads", "Conversations", "Users", "Audit log"]],
-    ["manager", ["Overview", "Leads", "Conversations"]],
-    ["analyst", ["Overview", "Leads", "Conversations"]],
+    ["admin", ["Overview", "Revenue", "Funnel", "Leads", "Conversations", "Partners", "Sales", "Returns", "System health", "Users", "Audit log"]],
+    ["manager", ["Overview", "Revenue", "Funnel", "Leads", "Conversations", "Partners", "Sales", "Returns", "System health"]],
+    ["analyst", ["Overview", "Revenue", "Funnel", "Leads", "Conversations", "Partners", "Sales", "Returns"]],
   ] as const)("shows a signed-in %s only the pages their role may open", async (role, titles) => {
     renderRoute("/", { as: role });
     await screen.findByRole("heading", { level: 1, name: "Overview" });

@@ -1,4 +1,4 @@
-import { ClipboardList, LayoutDashboard, MessagesSquare, ScrollText, Users, type LucideIcon } from "lucide-react";
+import { Activity, BarChart3, ClipboardList, Filter, Handshake, LayoutDashboard, MessagesSquare, Receipt, Undo2, ScrollText, Users, type LucideIcon } from "lucide-react";
 
 import { ROLES, type Role } from "@/features/auth/roles";
 
@@ -20,8 +20,14 @@ export interface NavItem {
  */
 export const navigation: readonly NavItem[] = [
   { title: "Overview", to: "/", icon: LayoutDashboard, roles: ROLES, end: true },
+  { title: "Revenue", to: "/revenue", icon: BarChart3, roles: ROLES },
+  { title: "Funnel", to: "/funnel", icon: Filter, roles: ROLES },
   { title: "Leads", to: "/leads", icon: ClipboardList, roles: ROLES },
   { title: "Conversations", to: "/conversations", icon: MessagesSquare, roles: ROLES },
+  { title: "Partners", to: "/partners", icon: Handshake, roles: ROLES },
+  { title: "Sales", to: "/sales", icon: Receipt, roles: ROLES },
+  { title: "Returns", to: "/returns", icon: Undo2, roles: ROLES },
+  { title: "System health", to: "/system", icon: Activity, roles: ["manager", "admin"] },
   { title: "Users", to: "/users", icon: Users, roles: ["admin"] },
   { title: "Audit log", to: "/audit-log", icon: ScrollText, roles: ["admin"] },
 ];

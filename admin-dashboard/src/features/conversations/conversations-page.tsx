@@ -29,11 +29,13 @@ function label<Key extends string>(labels: Record<Key, string>, value: string): 
 function ConversationsTable({ conversations, busy }: { conversations: readonly ConversationSummary[]; busy: boolean }) {
   return (
     <div className="overflow-x-auto rounded-lg border bg-card shadow-xs">
-      <table aria-busy={busy} className={cn("w-full text-left text-sm", busy && "opacity-60")}>
+      <table aria-busy={busy} className={cn("stack-table w-full text-left text-sm", busy && "opacity-60")}>
         <caption className="sr-only">Conversations</caption>
         <thead className="text-xs text-muted-foreground">
           <tr className="border-b">
             <th scope="col" className="py-2 pr-4 pl-4 font-medium">Started</th>
+            <th scope="col" className="py-2 pr-4 font-medium">Homeowner</th>
+            <th scope="col" className="py-2 pr-4 font-medium">ZIP</th>
             <th scope="col" className="py-2 pr-4 font-medium">Status</th>
             <th scope="col" className="py-2 pr-4 font-medium">Advisor</th>
             <th scope="col" className="py-2 pr-4 font-medium">Messages</th>
@@ -50,15 +52,19 @@ function ConversationsTable({ conversations, busy }: { conversations: readonly C
                   {formatDateTime(conversation.created_at)}
                 </Link>
               </th>
-              <td className="py-2 pr-4">
+              <td data-label="Homeowner" className="py-2 pr-4">
+                {conversation.first_name ? `${conversation.first_name} ${conversation.last_name ?? ""}`.trim() : "–"}
+              </td>
+              <td data-label="ZIP" className="py-2 pr-4 tabular-nums">{conversation.zip_code ?? "–"}</td>
+              <td data-label="Status" className="py-2 pr-4">
                 <Badge tone={conversation.status === "completed" ? "success" : "neutral"}>
                   {label(STATUS_LABELS, conversation.status)}
                 </Badge>
               </td>
-              <td className="py-2 pr-4">{label(AGENT_LABELS, conversation.agent)}</td>
-              <td className="py-2 pr-4 tabular-nums">{conversation.message_count}</td>
-              <td className="py-2 pr-4">{conversation.awaiting ? humanize(conversation.awaiting) : "–"}</td>
-              <td className="py-2 pr-4">
+              <td data-label="Advisor" className="py-2 pr-4">{label(AGENT_LABELS, conversation.agent)}</td>
+              <td data-label="Messages" className="py-2 pr-4 tabular-nums">{conversation.message_count}</td>
+              <td data-label="Waiting for" className="py-2 pr-4">{conversation.awaiting ? humanize(conversation.awaiting) : "–"}</td>
+              <td data-label="Lead" className="py-2 pr-4">
                 {conversation.lead_id ? (
                   <Link to={`/leads/${conversation.lead_id}`} className="underline underline-offset-2">
                     Open lead
@@ -67,7 +73,7 @@ function ConversationsTable({ conversations, busy }: { conversations: readonly C
                   "–"
                 )}
               </td>
-              <td className="py-2 pr-4">{conversation.source ? humanize(conversation.source) : "–"}</td>
+              <td data-label="Source" className="py-2 pr-4">{conversation.source ? humanize(conversation.source) : "–"}</td>
             </tr>
           ))}
         </tbody>

@@ -18,6 +18,27 @@ describe("conversations", () => {
     expect(within(row).getByRole("link", { name: "Open lead" })).toHaveAttribute("href", `/leads/${chat.lead_id ?? ""}`);
   });
 
+  it("shows the homeowner's name and ZIP, and searches them", async () => {
+    const fetchMock = stubApi({
+      "GET /api/v1/admin/conversations": () => jsonResponse({ items: [conversationSummary({ last_name: "L." })], next_cursor: null }),
+    });
+    const { user, router } = renderRoute("/conversations", { as: "analyst" });
+    const table = await screen.findByRole("table", { name: "Conversations" });
+    const row = nth(within(table).getAllByRole("row"), 1);
+    expect(row).toHaveTextContent("Ada L.");
+    expect(row).toHaveTextContent("85001");
+
+    const form = screen.getByRole("search", { name: "Filter conversations" });
+    await user.type(within(form).getByLabelText("Search"), " 85001 ");
+    await user.click(within(form).getByRole("button", { name: "Apply filters" }));
+    await waitFor(() => {
+      expect(router.state.location.search).toContain("q=85001");
+    });
+    await waitFor(() => {
+      expect(new URL(requestsOf(fetchMock).at(-1)?.url ?? "").searchParams.get("q")).toBe("85001");
+    });
+  });
+
   it("filters by status, advisor and outcome through the URL", async () => {
     const fetchMock = stubApi({ "GET /api/v1/admin/conversations": () => jsonResponse({ items: [], next_cursor: null }) });
     const { user, router } = renderRoute("/conversations?sort=created_at", { as: "analyst" });

@@ -7,6 +7,7 @@ import { ErrorNotice } from "@/components/error-notice";
 import { PageHeader } from "@/components/page-header";
 import { Transcript } from "@/components/transcript";
 import { Section } from "@/components/ui/section";
+import { LeadBuyers } from "@/features/sales/lead-buyers";
 import { hasRole } from "@/features/auth/roles";
 import { useCurrentUser } from "@/features/auth/use-session";
 import { formatBoolean, formatCents, formatDateTime, humanize } from "@/lib/format";
@@ -126,6 +127,8 @@ function LeadView({ lead }: { lead: LeadDetail }) {
             <ScoreFactors factors={lead.score_factors} />
           </Section>
         </div>
+
+        <LeadBuyers leadId={lead.id} />
 
         <Section title="Estimate" description="As shown to the homeowner.">
           <EstimateSummary estimate={lead.estimate} />

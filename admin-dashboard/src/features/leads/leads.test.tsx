@@ -91,6 +91,22 @@ describe("leads table", () => {
     });
   });
 
+  it("says a state code is not a state instead of applying a filter that matches nothing", async () => {
+    const fetchMock = stubApi({ [LEADS]: () => jsonResponse({ items: [ada], next_cursor: null }) });
+    const { user, router } = renderRoute("/leads", { as: "manager" });
+    await screen.findByRole("link", { name: "Ada Lovelace" });
+    const before = leadRequests(fetchMock).length;
+
+    const form = screen.getByRole("search", { name: "Filter leads" });
+    await user.type(within(form).getByLabelText("States"), "az, XX");
+    await user.click(within(form).getByRole("button", { name: "Apply filters" }));
+
+    expect(await within(form).findByRole("alert")).toHaveTextContent("Not a US state: XX.");
+    expect(within(form).getByLabelText("States")).toHaveAttribute("aria-invalid", "true");
+    expect(router.state.location.search).toBe("");
+    expect(leadRequests(fetchMock)).toHaveLength(before);
+  });
+
   it("pages forward and back with the cursors kept in the URL", async () => {
     const pages: Record<string, { items: (typeof ada)[]; next_cursor: string | null }> = {
       "": { items: [ada], next_cursor: "c1" },

@@ -173,19 +173,31 @@ describe("users page", () => {
     expect(writes).toEqual([{ is_active: false }, { is_active: true }]);
   });
 
-  it("shows why the last active admin cannot be demoted or disabled", async () => {
-    usersApi([adminUser("admin"), adminUser("analyst")]);
-    const { user } = renderRoute("/users", { as: "admin" });
+  it("does not offer the signed-in admin a way to disable or demote themselves", async () => {
+    const { writes } = usersApi([adminUser("admin"), adminUser("analyst")]);
+    renderRoute("/users", { as: "admin" });
     await screen.findByRole("row", { name: /admin@example.com/ });
 
-    await user.selectOptions(within(row("admin@example.com")).getByLabelText("Role of admin@example.com"), "analyst");
-    await user.click(within(row("admin@example.com")).getByRole("button", { name: "Change role of admin@example.com" }));
-    expect(await screen.findByText("admin@example.com: This is the last active admin; make another user admin first.")).toBeInTheDocument();
-    expect(within(row("admin@example.com")).getByLabelText("Role of admin@example.com")).toHaveValue("admin");
+    const own = within(row("admin@example.com"));
+    expect(own.getByLabelText("Role of admin@example.com")).toBeDisabled();
+    expect(own.getByLabelText("Role of admin@example.com")).toHaveAccessibleDescription("Another admin must change your own role or status.");
+    expect(own.queryByRole("button", { name: /Disable/ })).not.toBeInTheDocument();
+    // Everyone else's row keeps its actions.
+    expect(within(row("analyst@example.com")).getByRole("button", { name: "Disable analyst@example.com" })).toBeEnabled();
+    expect(writes).toEqual([]);
+  });
 
-    await user.click(within(row("admin@example.com")).getByRole("button", { name: "Disable admin@example.com" }));
-    expect(await screen.findByText("admin@example.com: This is the last active admin; make another user admin first.")).toBeInTheDocument();
-    expect(row("admin@example.com")).toHaveTextContent("Active");
+  it("shows the API's reason when it refuses a change", async () => {
+    stubApi({
+      [USERS]: () => jsonResponse({ items: [adminUser("admin"), adminUser("manager")] }),
+      "PATCH /api/v1/admin/users/:id": () => apiError(409, "last_active_admin", "This is the last active admin; make another user admin first."),
+    });
+    const { user } = renderRoute("/users", { as: "admin" });
+    await screen.findByRole("row", { name: /manager@example.com/ });
+
+    await user.click(within(row("manager@example.com")).getByRole("button", { name: "Disable manager@example.com" }));
+    expect(await screen.findByText("manager@example.com: This is the last active admin; make another user admin first.")).toBeInTheDocument();
+    expect(row("manager@example.com")).toHaveTextContent("Active");
   });
 
   it("keeps its role and status filters in the URL", async () => {

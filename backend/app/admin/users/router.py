@@ -76,7 +76,8 @@ async def update_user(
 ) -> AdminUserOut:
     """Change a user's role, disable or re-enable them, or set a new password. Any of
     these ends the user's sessions at once. The last active admin cannot be demoted or
-    disabled (409 `last_active_admin`). Audited as `user.update`. Admin role."""
+    disabled (409 `last_active_admin`), and nobody may disable or demote themselves (409
+    `self_change`). Audited as `user.update`. Admin role."""
     user = await service.update_user(
         session,
         user_id,

@@ -165,6 +165,13 @@ async def update_user(
                 "This is the last active admin; make another user admin first.",
                 code="last_active_admin",
             )
+    # Only admins manage users, so any change of one's own role lowers it. Either would
+    # sign them out at once, with nobody there to undo it.
+    if actor.user.id == user.id and ("role" in changes or is_active is False):
+        raise Conflict(
+            "You cannot disable your own account or lower your own role; ask another admin.",
+            code="self_change",
+        )
     if not changes:
         return user
 

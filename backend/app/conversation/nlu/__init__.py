@@ -3,7 +3,8 @@
 The package, by subsystem: ``text`` (clean-up and the scanning state), ``spelling`` (repair
 of misspelled vocabulary), ``numbers`` (number words, numeric mentions), ``contact`` (email,
 phone), ``names``, ``amounts`` (ZIP, bill, credit score), ``choices`` (vocabulary answers
-and yes/no), ``intents`` (questions, skip, stop, corrections), ``vocabulary`` (the phrase
+and yes/no), ``intents`` (questions, skip, stop, corrections), ``revisions`` (a correction
+that revises part of the value just given: "Jon, sorry John"), ``vocabulary`` (the phrase
 tables, data only), ``extraction`` (what it returns, with where each value came from) and
 ``reader`` (the order they run in).
 """

@@ -66,6 +66,11 @@ _NEGATIVE_BEFORE = re.compile(r"(?:(?:^|[\s(:=,])\$?-\s*\$?|\b(?:negative|minus)
 _BOUND_BEFORE = re.compile(
     r"\b(?:(?P<below>below|under|less\s+than|lower\s+than|sub)|above|over|more\s+than|higher\s+than)\s+$"
 )
+# "over 300", "at least 200", "no more than 130": one side of the bill, not its amount.
+_BILL_BOUND_BEFORE = re.compile(
+    r"\b(?:over|above|under|below|more\s+than|less\s+than|higher\s+than|lower\s+than|at\s+least"
+    r"|at\s+most|no\s+more\s+than|no\s+less\s+than|upwards\s+of|north\s+of|south\s+of)\s+\$?\s*$"
+)
 _NOT_BEFORE = re.compile(r"\bnot\s+(?:\$\s*)?$")
 _CONTEXT_BEFORE = re.compile(
     r"\b(?:(?P<credit>credit|fico|score|rating)|(?P<bill>bills?|pay(?:s|ing)?|paid|spend(?:s|ing)?|spent"
@@ -103,6 +108,11 @@ _HERE_PLACE = re.compile(
     r"\b(?:now|new|house|home|live|living|moved\s+to|actually|instead|correct|right\s+one)\b"
 )
 _ZIP_PLACE_BEFORE = re.compile(r"\b(?:in|at|zip(?:\s*code)?(?:\s+is)?|zipcode(?:\s+is)?)\s+$")
+_STREET_AFTER = re.compile(
+    r"^\s+(?:[nsew]\.?\s+)?[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?\s+(?:st|street|rd|road|ave|avenue|dr"
+    r"|drive|ln|lane|blvd|boulevard|way|ct|court|pl|place|cir|circle|pkwy|parkway|hwy|highway|ter"
+    r"|terrace|trl|trail|loop|pike|row)\b\.?"
+)
 _YEAR = re.compile(r"^(?:19[5-9][0-9]|20[0-9][0-9])$")
 
 
@@ -123,13 +133,23 @@ def _utility(text: str, mention: Mention) -> str | None:
     found = [
         (mention.start - len(before) + m.start(), m.lastgroup) for m in _UTILITY.finditer(before)
     ]
-    found += [(mention.end + m.start(), m.lastgroup) for m in _UTILITY.finditer(after[:24])]
+    found += [
+        (mention.end + m.start(), m.lastgroup)
+        for m in _UTILITY.finditer(after[:24])
+        # "electric is 140 gas is another 80": "gas" names the next amount, not this one.
+        if not _NAMES_NEXT_AMOUNT.match(after[m.end() :])
+        and not re.search(r"[0-9]", after[: m.start()])
+    ]
     if not found:
         return None
     nearest = min(found, key=lambda item: abs(item[0] - mention.start))
     return nearest[1]
 
 
+_NAMES_NEXT_AMOUNT = re.compile(
+    r"^\s*(?:bills?\s+)?(?:is|was|runs?|:|=|-)?\s*(?:another|about|around|like|roughly|maybe|~)?"
+    r"\s*\$?\s*[0-9]"
+)
 _BILL_RIGHT_BEFORE = re.compile(
     r"\b(?:bills?|electric(?:ity)?)\s*(?:is\s+|of\s+|:\s*)?(?:about\s+|around\s+|~\s*)?\$?\s*$"
 )
@@ -215,6 +235,9 @@ def extract_zip(
         if context in ("bill", "credit", "phone") and not _ZIP_PLACE_BEFORE.search(before):
             continue
         code = match.group("zip")
+        if _STREET_AFTER.match(after):
+            scan.mask(match.start(), match.end())  # "12345 Elm Rd": a house number
+            continue
         if _NOT_BEFORE.search(before):
             scan.mask(match.start(), match.end())
             continue
@@ -279,6 +302,7 @@ def extract_numbers(
     unsure: dict[str, Any],
 ) -> None:
     bills: list[tuple[int, float]] = []
+    bounds: list[float] = []
     electric: list[tuple[int, float]] = []
     earlier: list[tuple[int, float]] = []  # "was 300 before", "from 120 (to 210)"
     ends: dict[int, int] = {}  # where each amount's mention ends
@@ -326,6 +350,8 @@ def extract_numbers(
                 bill_problem = bill_problem or HINT_BILL_HIGH
             elif past:
                 earlier.append((mention.start, amount))
+            elif _BILL_BOUND_BEFORE.search(before):
+                bounds.append(amount)  # "over 300": a bound, not the bill
             else:
                 bills.append((mention.start, amount))
                 if utility == "electric":
@@ -360,6 +386,8 @@ def extract_numbers(
         where["monthly_bill"] = (last, ends[last]) if correction else (first, ends[last])
         if len(set(amounts)) > 1 and not correction:
             unsure["monthly_bill_range"] = sorted(set(amounts))
+    elif bounds:
+        unsure["monthly_bill"] = sorted(set(bounds))
     elif bill_problem is not None:
         errors["monthly_bill"] = bill_problem
 
@@ -371,7 +399,13 @@ def extract_numbers(
         errors["credit_band"] = HINT_CREDIT_RANGE
 
     wrong_length = zip_attempt or (
-        awaiting == "zip_code" and "monthly_bill" not in values and _LONG_DIGITS.search(scan.work)
+        awaiting == "zip_code"
+        and "monthly_bill" not in values
+        and any(
+            # "we bought in 2012": a year, not a short ZIP
+            not (_YEAR.match(digits.group(0)) and _YEAR_BEFORE.search(scan.work[: digits.start()]))
+            for digits in _LONG_DIGITS.finditer(scan.work)
+        )
     )
     if wrong_length and "zip_code" not in values and "zip_code" not in errors:
         errors["zip_code"] = HINT_ZIP_LENGTH

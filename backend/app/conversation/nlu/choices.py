@@ -129,6 +129,17 @@ def extract_homeowner(
         and not negated(scan.work, hit.start)
         and not in_question(scan.work, hit.start)
     ]
+    if any(hit.value == "true" for hit in hits):
+        # "im a landlord, own a fourplex, tenants pay the electric": their tenants, not them.
+        hits = [
+            hit
+            for hit in hits
+            if not (
+                hit.value == "false"
+                and _THIRD_PERSON_TENANTS.match(scan.work, hit.start)
+                and not _WE_ARE.search(scan.work[: hit.start])
+            )
+        ]
     hit = hits[-1] if hits else None
     if hit is not None:
         values["homeowner"] = hit.value == "true"
@@ -137,6 +148,10 @@ def extract_homeowner(
         answer = bare_polarity(scan.work, "homeowner")
         if answer is not None:
             values["homeowner"] = answer
+
+
+_WE_ARE = re.compile(r"\b(?:i'?m|i\s+am|we'?re|we\s+are|are|am)\s+(?:just\s+)?(?:a\s+|the\s+)?$")
+_THIRD_PERSON_TENANTS = re.compile(r"(?:the\s+)?(?:tenants?|renters?)\b(?!\s+(?:here|now))")
 
 
 def extract_property(
@@ -154,8 +169,11 @@ def extract_property(
     # home, end unit") before a vague one.
     for strong_only in (True, False):
         for hit in reversed(hits):
-            if negated(scan.work, hit.start) or _SOMEONE_ELSES.search(
-                window_before(scan.work, hit.start, 40)
+            before = window_before(scan.work, hit.start, 40)
+            if (
+                negated(scan.work, hit.start)
+                or _SOMEONE_ELSES.search(before)
+                or _SOMEONE_ELSES_HOME.search(before)
             ):
                 continue
             if hit.strong or (not strong_only and weak_ok(hit)):
@@ -171,6 +189,13 @@ def extract_property(
 _SOMEONE_ELSES = re.compile(
     r"\b(?:sister|brother|friend|neighbou?r|mom|dad|mother|father|parents|cousin|uncle|aunt|coworker"
     r"|boss)(?:'s)?\s+(?:has|have|had|owns?|lives?\s+in|got|bought)\b[^,.;]*$"
+)
+
+
+# "shade from the neighbors 3 story house": the neighbours' home, not theirs.
+_SOMEONE_ELSES_HOME = re.compile(
+    r"\b(?:neighbou?rs?|sister|brother|friend|mom|dad|mother|father|parents|cousin|uncle|aunt)"
+    r"(?:'s|s'|'|s)?\s+(?:[\w-]+\s+){0,3}$"
 )
 
 
@@ -203,7 +228,8 @@ def extract_roof(
     if hit is not None:
         values["roof_type"] = hit.value
         where["roof_type"] = (hit.start, hit.end)
-    elif awaiting == "roof_type" and unsure:
+    elif awaiting == "roof_type" and unsure and not _QUESTION.search(text):
+        # "not sure" is other (checked on site); "not sure, its grey?" is still guessing: ask.
         values["roof_type"] = "other"
 
 
@@ -220,8 +246,14 @@ def extract_shade(
     hits = after_correction(list(_SHADE_TABLE.hits(scan.work)), correction_at)
     other_topic = about_something_else(scan.work, "shade")
 
+    first_sentence = re.match(r"[^.;!?]*", scan.work).group(0)
+
     def weak_ok(hit: Hit) -> bool:  # "nope, the roof is metal" is about the roof
-        return awaiting == "shade" and not (hit.value == "none" and other_topic)
+        if awaiting != "shade":
+            return False
+        # "none. oh and the zip i gave before was wrong": the first sentence answers alone.
+        alone = hit.end <= len(first_sentence) and not about_something_else(first_sentence, "shade")
+        return not (hit.value == "none" and other_topic and not alone)
 
     hit = _choose(hits, scan.work, weak_ok)
     if hit is not None:
@@ -240,6 +272,19 @@ _DURATION = re.compile(
     r"(?P<unit>days?|weeks?|wks?|months?|mos?|years?|yrs?)\b(?!\s+ago)"
     r"(?:\s+or\s+(?P<q3>[0-9]+|so))?"
 )
+_TENURE_BEFORE = re.compile(
+    r"\b(?:lived|living|live|resided|stayed|owned|had|been)(?:\s+(?!and\b|but\b|want)\w+){0,3}\s+"
+    r"(?:for\s+)?(?:about\s+|almost\s+|over\s+|like\s+|nearly\s+)?$"
+)
+
+
+def clause_before(text: str, start: int) -> str:
+    """The words before ``start`` back to the nearest punctuation."""
+    before = text[max(0, start - 40) : start]
+    cut = max(before.rfind(mark) for mark in ",.;!?")
+    return before[cut + 1 :]
+
+
 _STRONG_DURATION_PREFIX = frozenset(
     {"in", "within", "next", "over the next", "in the next", "within the next", "the next",
      "in about", "in around", "in like", "less than", "under", "after", "by", "more than",
@@ -292,6 +337,8 @@ def extract_timeline(
             if not hit.strong:
                 weak.add(hit.start)
     for match in _DURATION.finditer(text):
+        if _TENURE_BEFORE.search(clause_before(text, match.start())):
+            continue  # "we've lived here 6 years": how long, not when
         prefix = re.sub(r"\s+", " ", (match.group("prefix") or "").strip())
         if not (prefix in _STRONG_DURATION_PREFIX or match.group("q2") or awaiting == "timeline"):
             continue
@@ -387,7 +434,16 @@ _OUTAGES = re.compile(
 )
 _BATTERY_NICE = re.compile(
     r"\b(?:batter(?:y|ies)|powerwall|backup)\b[^.?!]{0,20}\b(?:would\s+be\s+)?"
-    r"(?:nice|great|good|awesome|ideal|perfect|helpful|useful)\b"
+    r"(?:nice|great|good|awesome|ideal|perfect|helpful|useful|sick|dope|rad|sweet|cool|clutch)\b"
+)
+# "i'd love one", "i wood love one" (a typo'd "would"): wanting the thing just asked about.
+_WOULD_LIKE = re.compile(
+    r"^\W*(?:i|we)\s*(?:would|wood|'d|d)\s+(?:really\s+|totally\s+)?(?:love|like|want)\s+"
+    r"(?:one|it|that|them|to\s+(?:have|get|add)\s+(?:one|it|that))\b"
+)
+_SOMEONE_ELSE_WANTS = re.compile(
+    r"\b(?:wife|husband|partner|spouse|son|daughter|kids?|mom|dad|mother|father|roommate)\s+"
+    r"(?:wants|would\s+like|likes|is\s+pushing\s+for)\b[^.;!?]*$"
 )
 _MAYBE = re.compile(
     r"\b(?:maybe|perhaps|possibly|might|not\s+sure|unsure|don'?t\s+know|idk|later|undecided)\b"
@@ -412,6 +468,8 @@ def extract_battery(
         return  # "do I need a battery?" asks; it doesn't answer
     for match in _BATTERY.finditer(text):
         before = window_before(text, match.start(), 30)
+        if _SOMEONE_ELSE_WANTS.search(before):
+            return  # "wife wants batteries i want panels": someone else's wish, not an answer
         if _BATTERY_REFUSE.search(before):
             values["battery_interest"] = False
         elif _BATTERY_WANT.search(before):
@@ -423,14 +481,16 @@ def extract_battery(
     if asked and _NO_BATTERY.search(text):
         values["battery_interest"] = False
         return
-    if asked and (_OUTAGES.search(text) or _BATTERY_NICE.search(text)):
+    if asked and (_OUTAGES.search(text) or _BATTERY_NICE.search(text) or _WOULD_LIKE.search(text)):
         values["battery_interest"] = True  # "we lost power for 3 days": that is why they want one
         return
     if asked and not values and (answer := bare_polarity(text, "battery_interest")) is not None:
         values["battery_interest"] = answer
 
 
-_PLAIN_NO = re.compile(r"^\W*(?:no|nope|nah)\b(?!\s+(?:problem|worries|prob))")
+_PLAIN_NO = re.compile(
+    rf"^\W*(?:no|nope|nah)\b(?!\s+(?:problem|worries|prob))(?!\W+{vocab.EXCITED_NO_WAY[3:]})"
+)
 _HEDGE = re.compile(r"^\W*(?:not\s+yet|maybe|perhaps|i\s+guess|let\s+me\s+think|hmm+)\b")
 _CONDITION_FIRST = re.compile(r"^\W*(?:only\s+if|if|as\s+long\s+as|unless|provided)\b")
 _CONDITIONAL = re.compile(r"\b(?:but|only|except|unless|as\s+long\s+as|if)\b")

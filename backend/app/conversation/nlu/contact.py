@@ -15,13 +15,23 @@ from app.leads.fields import nanp_ok, normalize_email
 # Bounded local part: an unbounded one makes a long run without "@" quadratic to scan.
 _EMAIL_TOKEN = re.compile(r"[^\s<>,;()\[\]\"@]{0,64}@[^\s<>,;()\[\]\"]*")
 _EMAIL_SPOKEN = re.compile(
-    r"(?<![\w.%+\-])([a-z0-9._%+\-]{1,64}(?:\s+dot\s+[a-z0-9_%+\-]{1,32}){0,3})\s+"
+    r"(?<![\w.%+\-])([a-z0-9._%+\-]{1,64}(?:\s+dot\s+[a-z0-9_%+\-]{1,32}){0,3}(?:\s+[0-9]{1,6})?)\s+"
     r"(?:at|\[at\]|\(at\))\s+"
     r"([a-z0-9\-]+(?:\s*(?:dot|\(dot\)|\[dot\]|\.)\s*[a-z0-9\-]+)+)\b"
 )
 _EMAIL_SPOKEN_PARTIAL = re.compile(
     r"(?<![\w.%+\-])[a-z0-9._%+\-]{1,64}\s+at\s+(?:gmail|yahoo|hotmail|outlook|icloud|aol|me|mail)\b"
 )
+_AFTER_AT_GAP = re.compile(r"\s([a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,})\b", re.IGNORECASE)
+_NOT_THIS = re.compile(r"\bnot\s+$")
+_USE_THE = re.compile(r"\b(?:use|prefer|try|go\s+with)\s+(?:the\s+|my\s+)?([a-z]{3,})\b")
+
+
+def _label_after(text: str, end: int) -> str:
+    """The words right after an address, up to a comma or "or": "(personal)", "for work"."""
+    return re.split(r"[,;]|\bor\b", text[end : end + 16])[0]
+
+
 _EMAIL_WORD = re.compile(r"\be-?mail\b")
 
 
@@ -31,27 +41,50 @@ def extract_email(
     values: dict[str, Any],
     errors: dict[str, str],
     where: dict[str, tuple[int, int]],
+    unsure: dict[str, Any],
 ) -> None:
+    """An e-mail address typed or spoken; with two different ones, the corrected one ("no wait,
+    ...") or none (unsure: "a@x.com or b@y.com whichever")."""
     attempted = False
+    found: list[tuple[str, tuple[int, int]]] = []
     for token in _EMAIL_TOKEN.finditer(scan.orig):
         raw = token.group(0).strip(".!?:'")
+        span = token.span()
+        if raw.endswith("@") and (gap := _AFTER_AT_GAP.match(scan.orig, token.end())):
+            raw += gap.group(1)  # "bob@ aol.com": a stray space from a phone keyboard
+            span = (token.start(), gap.end())
         if raw.lower().startswith("mailto:"):
             raw = raw[7:]
         local, _, domain = raw.partition("@")
         email = normalize_email(raw) if local and domain else None
-        if email is not None and "email" not in values:
-            values["email"] = email
-            where["email"] = token.span()
+        if email is not None and not _NOT_THIS.search(scan.low[max(0, span[0] - 8) : span[0]]):
+            found.append((email, span))
         elif email is None and (
             (local and domain) or awaiting == "email" or _EMAIL_WORD.search(scan.low)
         ):
             attempted = True
-        scan.mask(token.start(), token.end())
+        scan.mask(*span)
+    if len({email for email, _ in found}) > 1:
+        wanted = _USE_THE.search(scan.low)
+        word = wanted.group(1) if wanted else None
+        chosen = [
+            (email, span)
+            for email, span in found
+            if word and (word in email or word in _label_after(scan.low, span[1]))
+        ]
+        if len(chosen) == 1:
+            found = chosen  # "a@gmail.com or b@work.com, use the gmail"
+        elif not _INSTEAD.search(scan.low):
+            unsure["email"] = sorted({email for email, _ in found})
+            return
+    if found:
+        values["email"], where["email"] = found[-1] if len(found) > 1 else found[0]
     if "email" not in values and (awaiting == "email" or _EMAIL_WORD.search(scan.low)):
         spoken = _EMAIL_SPOKEN.search(scan.low)
         if spoken is not None:
             domain = re.sub(r"\s*(?:dot|\(dot\)|\[dot\]|\.)\s*", ".", spoken.group(2))
             local = re.sub(r"\s+dot\s+", ".", scan.orig[spoken.start(1) : spoken.end(1)])
+            local = re.sub(r"\s+(?=[0-9]+$)", "", local)  # "thompson 88": digits spoken apart
             email = normalize_email(f"{local}@{domain}")
             if email is not None:
                 values["email"] = email
@@ -67,6 +100,7 @@ def extract_email(
 _PHONE_ATTEMPT = re.compile(
     r"\b(?:phone|cell|mobile|telephone|tel|number)\s*(?:number\s*)?(?:is|:|=|'s)?\s*\+?\(?[0-9][0-9()\s.\-]*"
 )
+_LETTER_O = re.compile(r"(?<=[0-9])o(?=[0-9])|(?<=[0-9])o(?=-?[0-9])|(?<=[0-9]-)o(?=[0-9])")
 _DIGIT_RUNS = re.compile(r"[0-9]")
 _PHONE_LABEL = re.compile(r"\b(cell|mobile|home|work|office|landline|house|business|personal)\b")
 _PREFERRED = re.compile(
@@ -113,7 +147,8 @@ def extract_phone(
 ) -> None:
     """A US phone number however it is written; with two, the one the homeowner prefers ("cell
     is best", "text the mobile"), the corrected one ("no wait, 303-..."), or none (unsure)."""
-    candidates = _phone_candidates(scan.work)
+    # "415-9o2-7713": a letter o typed for a zero between digits (same length, same positions).
+    candidates = _phone_candidates(_LETTER_O.sub("0", scan.work))
     for start, end, _, _ in candidates:
         scan.mask(start, end)
     distinct = {e164 for _, _, e164, _ in candidates}

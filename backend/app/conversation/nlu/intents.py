@@ -64,7 +64,7 @@ _INTENT_PATTERNS: dict[Intent, str] = {
         r"|\bmove\s+on\b|\b(?:don'?t|do\s+not|dont)\s+(?:want\s+to\s+|wanna\s+)?(?:share|give|say|tell|disclose)\b"
         r"|\bnot\s+(?:sharing|saying|telling|answering|disclosing|giving)\b|\bnot\s+gonna\s+(?:say|share|tell)\b"
         r"|\bkeep\s+(?:that|it|this)\s+(?:private|to\s+myself)\b|^\W*n/?a\W*$|^\W*decline\W*$"
-        r"|\bprivate\s+(?:info|information|matter)\b"
+        r"|\bprivate\s+(?:info|information|matter)\b|^\W*next\W*$"
     ),
     "unsure": (
         r"\bnot\s+(?:\w+\s+)?(?:sure|certain|positive)\b|\bunsure\b|\buncertain\b"
@@ -154,6 +154,9 @@ CORRECTION = re.compile(
     r"\b(?:actually|i\s+meant|i\s+mean|no\s+wait|wait|sorry|oops|whoops|correction|scratch\s+that"
     r"|my\s+(?:mistake|bad)|let\s+me\s+correct|i\s+misspoke|typo|i\s+said|make\s+(?:that|it)"
     r"|change\s+(?:it|that|my\s+\w+|the\s+\w+)\s+to|update\s+(?:my|the)\s+\w+|(?:that'?s|that\s+is)\s+wrong"
-    r"|incorrect|not\s+\$?[0-9][0-9,.]*|hold\s+on|realistically|instead|misread|by\s+mistake)\b"
+    r"|incorrect|not\s+\$?[0-9][0-9,.]*|hold\s+on|realistically|instead|misread|by\s+mistake"
+    r"|(?:maybe\s+|probably\s+)?more\s+like)\b"
     r"|^\W*no\s*,?\s+(?:it'?s|it\s+is|its|that'?s|it\s+was)\b|\b(?:no|nope),?\s+(?=\$?[0-9])"
+    # "asap? lol no, just browsing": answering its own question with a no takes it back.
+    r"|\?\s*(?:(?:lol|haha|hmm+|well|um+)\W*\s*)?(?:no|nah|nope)\b"
 )

@@ -26,7 +26,8 @@ from app.leads.fields import MAX_NAME_LENGTH
 _STRONG_INTRO = re.compile(
     r"(?<![\w'])(?:my\s+(?:full\s+)?name(?:'s|\s+is)"
     r"|(?<!last\s)(?<!first\s)(?<!family\s)(?:the\s+)?name(?:'s|\s+is|\s*:)"
-    r"|(?:you\s+can\s+)?call\s+me|i\s+go\s+by|ask\s+for)\s*:?\s*"
+    r"|(?:you\s+can\s+)?call\s+me|i\s+go\s+by|ask\s+for"
+    r"|^\W*(?:my\s+)?names(?=\s+[^\W\d_]))\s*:?\s*"  # "names bob smith": name's, typed fast
 )
 _WEAK_INTRO = re.compile(r"(?<![\w'])(?:i'?m|i\s+am|this\s+is|it'?s|its|it\s+is)\s+")
 # "hey its carlos, ...": a greeting, then "it's" and one word that is no dictionary word.
@@ -106,7 +107,9 @@ def plausible(word: str, *, soft: bool) -> bool:
         return False
     if _CONSONANT_RUN.search(bare):
         return False  # "asdfgh"
-    # "lookin", "thinkin": a verb with its g dropped
+    # "lookin", "thinkin": a verb with its g dropped; "im driving": a verb, lower-case
+    if soft and word == word.lower() and bare.endswith("ing") and is_known_word(bare):
+        return False
     return not (word == word.lower() and bare.endswith("in") and is_known_word(bare + "g"))
 
 
@@ -301,6 +304,8 @@ def extract_name(
                     first, last = _parse(phrase)
             if first and len(first.rstrip(".")) == 1 and not last:
                 first = None  # a lone initial is not a name
+            if last and len(last.rstrip(".")) == 1:
+                last = None  # "emily r": an initial, not the last name
             for field, value in (("first_name", first), ("last_name", last)):
                 if value and field not in names:
                     names[field] = value

@@ -23,17 +23,23 @@ else needs wording specific enough to stand on its own.
 
 Documented choices
 ------------------
-* A named season ("this summer", "by spring") is ``3_6_months``; "next spring" is
-  ``6_12_months``. The module never reads the clock, and a season is usually a quarter or two out.
+* A named season ("this summer", "by spring", "next spring") is not read: how far away it is
+  depends on today's date, and the module never reads the clock.
 * Durations beyond a year ("in 2 years", "a few years") are ``researching``; under a month
   ("in 2 weeks") is ``asap``.
 * Two different bill amounts in one message ("150 in winter, 300 in summer") give their mean;
   in a correction ("not 300, 250" / "200, actually 250") the last one wins.
+* A bound on the bill ("over 300", "at least 200", "under 100") is not the bill: it is offered in
+  ``Extraction.unsure`` and nothing is stored. (A bound on a credit score still settles its band.)
 * A bill below ``MIN_MONTHLY_BILL_USD`` (including a yearly amount under $12) is invalid.
 * Telephone numbers follow the NANP plan: area code and exchange start with 2-9 and are not
   N11 service codes (211, 911, ...). 555-01XX numbers are fictional but well-formed: accepted.
 * A roof answer of "not sure" is ``other`` (the installer checks on site) and also carries the
-  ``unsure`` intent; for shade and credit "not sure" stores nothing.
+  ``unsure`` intent, unless it still guesses with a question ("not sure, its grey?"): then
+  nothing is stored. For shade and credit "not sure" stores nothing.
+* A correction that revises part of the value just given replaces it (``revisions``): "Jon,
+  sorry John", "mike@gmial.com oops gmail.com", "404-872-1163 no wait 1136", "2400 a month.
+  oops, a year" (200 a month).
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ from app.conversation.nlu.contact import extract_email, extract_phone
 from app.conversation.nlu.extraction import AWAITABLE, Extraction
 from app.conversation.nlu.intents import CORRECTION, intents_of
 from app.conversation.nlu.names import extract_name
+from app.conversation.nlu.revisions import revise
 from app.conversation.nlu.spelling import repair
 from app.conversation.nlu.text import Scan, lower_same_length, prepare
 
@@ -96,7 +103,7 @@ def understand(
     if correction and awaiting not in ("zip_code", "credit_band", "phone"):
         numbers_awaiting = "monthly_bill"
 
-    extract_email(scan, awaiting, values, errors, where)
+    extract_email(scan, awaiting, values, errors, where, unsure)
     extract_phone(scan, awaiting, values, errors, where, unsure)
     extract_name(scan, awaiting, values, errors, where)
     extract_zip(
@@ -131,6 +138,14 @@ def understand(
 
     corrected: frozenset[str] = frozenset()
     if correction_match is not None:
+        revise(
+            orig,
+            correction_match.span(),
+            awaiting,
+            values,
+            where,
+            lambda piece, field: understand(piece, field, zip_is_known=zip_is_known).values,
+        )
         corrected = frozenset(
             name
             for name, (start, end) in where.items()

@@ -93,8 +93,8 @@ PROPERTY_PHRASES: PhraseTable = (
             r"apartment (?:that )?(?:i|we) own",
         ),
     ),
-    # A bare "apartment" is a condo only when it answers "what kind of home?" from an owner.
-    ("condo", WEAK, (r"apartment", r"co-?op", r"unit")),
+    # A bare "apartment" may be rented or a condo: only an owned one ("own an apartment") is.
+    ("condo", WEAK, (r"co-?op", r"unit")),
     (
         "mobile_home",
         STRONG,
@@ -150,6 +150,8 @@ HOMEOWNER_PHRASES: PhraseTable = (
             r"rent(?:s|ing|er|ers)?",
             r"tenants?",
             r"(?:my|our|the) landlord",
+            r"(?:i|we) (?:still )?(?:live|living|stay|staying) (?:w|w/|with) (?:my |our )?"
+            r"(?:parents|mom|dad|mother|father|family|folks|in-?laws|grandparents|roommates?)",
             r"leas(?:e|ing) (?:the|this|our|my|an?) (?:house|home|place|apartment|condo|unit)",
             r"(?:do not|don't|dont|doesn't|does not) own",
             r"(?:i|we) lease(?! (?:the |our |my |a |an )?(?:panels?|solar|system|car|tesla|truck))",
@@ -169,6 +171,8 @@ HOMEOWNER_PHRASES: PhraseTable = (
         STRONG,
         (
             r"(?:used to|would|previously|once) rent",
+            # Rent-to-own is not ownership yet, nor plain renting: the advisor asks again.
+            r"rent(?:ing)?[\s-]*to[\s-]*own",
             r"rented (?:before|previously|for)",
             r"(?:former|ex-?)(?:renters?|tenants?)",
             r"rent (?:the |our |a )?(?:lot|land|space|pad|spot)",
@@ -200,6 +204,7 @@ HOMEOWNER_PHRASES: PhraseTable = (
             r"own(?:s|ed)? (?:the|our|my|this|a|an) (?:home|house|place|property|condo"
             r"|townhouse|townhome|unit|apartment)",
             r"(?:we|i) (?:just |recently |finally )?bought (?:the|our|my|this|a|an|it)",
+            r"(?:we|i) bought (?:in|back in|around) (?:19|20)[0-9]{2}",
             r"(?:have|got|pay) a mortgage",
             r"mortgage",
             r"mortgaged",
@@ -212,6 +217,9 @@ HOMEOWNER_PHRASES: PhraseTable = (
         ),
     ),
 )
+
+# "tile i get home": "till" typed as "tile", then a clause; but "tile we think" is a tile roof.
+_TILL_CLAUSE = r"(?:i|we|you|u|he|she|they) (?!think|guess|believe|suppose|reckon|thnk)\w+"
 
 # --- roof ---------------------------------------------------------------------------------------
 
@@ -242,7 +250,16 @@ ROOF_PHRASES: PhraseTable = (
         STRONG,
         (r"(?:clay|spanish|concrete|barrel|terracotta|mission|s|cement) tiles?", r"tile roof"),
     ),
-    ("tile", WEAK, (r"tiles?(?! floors?)", r"clay", r"terracotta", r"spanish")),
+    (
+        "tile",
+        WEAK,
+        (
+            r"tiles?(?! floors?)(?! (?:then|later|tomorrow)\b)(?! " + _TILL_CLAUSE + ")",
+            r"clay",
+            r"terracotta",
+            r"spanish",
+        ),
+    ),
     (
         "flat",
         STRONG,
@@ -361,6 +378,8 @@ SHADE_PHRASES: PhraseTable = (
             r"(?:a fair|a good|fair) (?:amount|bit) of shade",
             r"a fair amount",
             r"shaded (?:part|some) of the day",
+            r"(?:shade|shaded|shady|shadows?)(?: [^\s.;!?,]+){0,8} (?:most|much) of the"
+            r" (?:afternoon|morning|evening)s?",
             r"partly sunny",
         ),
     ),
@@ -416,11 +435,8 @@ SHADE_PHRASES: PhraseTable = (
 )
 
 # --- timeline -----------------------------------------------------------------------------------
-# Seasons: "this spring/summer/fall/winter" (and "by summer") map to 3_6_months. The NLU is pure
-# and never reads the clock, so it cannot know how far away the season is; a named season is
-# usually one or two quarters out. "next spring" is a year-scale plan: 6_12_months.
-
-_SEASON = r"(?:spring|summer|fall|autumn|winter)"
+# A named season ("this summer", "by spring", "next spring") is not read: the NLU is pure and never
+# reads the clock, so it cannot know how far away the season is, and a guess is worse than asking.
 
 TIMELINE_PHRASES: PhraseTable = (
     (
@@ -437,6 +453,7 @@ TIMELINE_PHRASES: PhraseTable = (
             r"(?:this|next) week",
             r"this month",
             r"ready to go(?: now)?",
+            r"(?:move|moving|go|going|act|get (?:it )?done) (?:fast|quickly|quick)",
             r"(?:soon|quick|fast) as (?:possible|we can|i can|you can)",
             r"(?:in |within )?(?:the )?next (?:30|thirty) days",
         ),
@@ -473,7 +490,6 @@ TIMELINE_PHRASES: PhraseTable = (
         (
             r"(?:a )?few months",
             r"several months",
-            r"(?:this|by|before|come|until|till|by the|before the) (?:coming )?" + _SEASON,
             r"half a year",
             r"six months",
             r"mid[\s-]*year",
@@ -490,7 +506,6 @@ TIMELINE_PHRASES: PhraseTable = (
             r"sometime this year",
             r"within (?:a|the|one|1) year",
             r"in (?:a|one) year",
-            r"(?:early|next) " + _SEASON,
         ),
     ),
     ("6_12_months", WEAK, (r"this year",)),
@@ -616,6 +631,10 @@ BATTERY_WORD = (
 
 # --- yes / no -----------------------------------------------------------------------------------
 
+# "no way, that's awesome!": excitement, not a refusal.
+EXCITED_NO_WAY = (
+    r"no way\W+(?:that'?s|thats|this is) (?:so )?(?:awesome|great|amazing|cool|sick|wild)"
+)
 YES_PHRASES = (
     r"yes|yeah|yea|yep|yup|ya|yah|yess+|yessir|yes sir|sure|surely|ok|okay|okey|alright|all right"
     r"|absolutely"
@@ -623,6 +642,7 @@ YES_PHRASES = (
     r"|sounds good|fine|please do|we do|i do|i am|we are|that's right|thats right|you bet"
     r"|totally|indeed|true|for sure|please contact me|you (?:can|may) contact me|feel free"
     r"|why not|no problem|no worries|not a problem|interested|i'm in|count me in"
+    r"|(?:let'?s |just )?do it(?=\W*$)|go for it(?=\W*$)|" + EXCITED_NO_WAY
 )
 NO_PHRASES = (
     r"no|nope|nah|nay|not|never|negative|decline|disagree|refuse|false|no thanks|no thank you"
@@ -708,7 +728,14 @@ SPELLING_TARGETS = _words(
     """
 )
 # Words the dictionary knows but chat uses as the typo they are, and our own words it lacks.
-SPELLING_FIXES = {"monts": "months", "mnths": "months", "mths": "months", "yrs": "years"}
+SPELLING_FIXES = {
+    "monts": "months",
+    "mnths": "months",
+    "mths": "months",
+    "yrs": "years",
+    "hundo": "hundred",
+    "hundos": "hundred",
+}
 KNOWN_WORDS = _words(
     """
     kinda sorta gonna wanna gotta lemme dunno idk lol lmao omg btw tbh imo fyi thx pls plz
@@ -723,7 +750,7 @@ NOT_NAMES = _words(
     whoa woah wow woww oh ooh ah aha haha hahaha hehe lol lmao rofl omg hmm hmmm hm umm um uh
     uhh er erm meh ugh yikes oops whoops yay hooray cool neat nice awesome great cheers thanks
     thx ty bye hiya howdy yo sup hey hi hello test testing asdf qwerty foo bar none null
-    thing things stuff deal problem way question
+    thing things stuff deal problem way question last first middle full surname name
     nobody anonymous unknown idk dunno nah nope yeah yes yep yup ok okay k kk sure
     monday tuesday wednesday thursday friday saturday sunday
     january february march april june july august september october november december

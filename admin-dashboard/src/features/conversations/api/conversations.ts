@@ -32,6 +32,8 @@ export interface ConversationFilters {
   lead: "" | (typeof LEAD_OUTCOMES)[number];
   from: string;
   to: string;
+  /** The homeowner's name, city or ZIP (managers: contact details too). */
+  q: string;
 }
 
 export interface ConversationListView {
@@ -41,7 +43,7 @@ export interface ConversationListView {
   cursor: string | undefined;
 }
 
-export const EMPTY_FILTERS: ConversationFilters = { status: [], agent: "", lead: "", from: "", to: "" };
+export const EMPTY_FILTERS: ConversationFilters = { status: [], agent: "", lead: "", from: "", to: "", q: "" };
 
 export function readConversationListView(params: URLSearchParams): ConversationListView {
   return {
@@ -51,6 +53,7 @@ export function readConversationListView(params: URLSearchParams): ConversationL
       lead: readEnum(params, "lead", ["", ...LEAD_OUTCOMES], ""),
       from: readString(params, "from", DATE_PATTERN),
       to: readString(params, "to", DATE_PATTERN),
+      q: readString(params, "q"),
     },
     sort: readEnum(params, "sort", CONVERSATION_SORTS, "-created_at"),
     limit: readInt(params, "limit", PAGE_SIZES, DEFAULT_PAGE_SIZE),
@@ -65,6 +68,7 @@ export function writeConversationFilters(params: URLSearchParams, filters: Conve
   writeParam(next, "lead", filters.lead);
   writeParam(next, "from", filters.from);
   writeParam(next, "to", filters.to);
+  writeParam(next, "q", filters.q);
   return next;
 }
 
@@ -74,6 +78,7 @@ export function toApiQuery(view: ConversationListView): ListQuery {
   if (view.cursor) query.cursor = view.cursor;
   if (filters.status.length) query.status = filters.status;
   if (filters.agent) query.agent = filters.agent;
+  if (filters.q.trim()) query.q = filters.q.trim();
   if (filters.lead) query.has_lead = filters.lead === "yes";
   const from = dayToIso(filters.from);
   if (from) query.created_from = from;

@@ -36,6 +36,22 @@ export function ConversationsFilters({ filters, onApply }: { filters: Conversati
 
   return (
     <form role="search" aria-label="Filter conversations" onSubmit={submit} className="mb-4 space-y-4 rounded-lg border bg-card p-4 shadow-xs">
+      <div className="space-y-1.5">
+        <Label htmlFor={`${id}-q`}>Search</Label>
+        <Input
+          id={`${id}-q`}
+          type="search"
+          maxLength={200}
+          value={draft.q}
+          aria-describedby={`${id}-q-hint`}
+          onChange={(event) => {
+            setDraft({ ...draft, q: event.target.value });
+          }}
+        />
+        <p id={`${id}-q-hint`} className="text-xs text-muted-foreground">
+          The homeowner&apos;s name, city or ZIP, for chats that became a lead.
+        </p>
+      </div>
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-5">
         <div className="xl:col-span-2">
           <CheckboxGroup

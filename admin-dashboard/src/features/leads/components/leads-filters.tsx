@@ -3,6 +3,7 @@ import { useId, useState, type SubmitEvent } from "react";
 import { FilterActions } from "@/components/filter-actions";
 import { CheckboxGroup } from "@/components/ui/checkbox-group";
 import { FieldHint, Input, Label } from "@/components/ui/field";
+import { splitStates } from "@/lib/us-states";
 
 import {
   EMPTY_FILTERS,
@@ -32,6 +33,7 @@ export function LeadsFilters({ filters, onApply, searchHint }: LeadsFiltersProps
   const id = useId();
   const [draft, setDraft] = useState<LeadFilters>(filters);
   const [statesText, setStatesText] = useState(filters.state.join(", "));
+  const [statesError, setStatesError] = useState<string | null>(null);
 
   function update<Key extends keyof LeadFilters>(key: Key, value: LeadFilters[Key]) {
     setDraft((current) => ({ ...current, [key]: value }));
@@ -39,6 +41,13 @@ export function LeadsFilters({ filters, onApply, searchHint }: LeadsFiltersProps
 
   function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
+    const { invalid } = splitStates(statesText);
+    if (invalid.length > 0) {
+      // Applied, a typo would match nothing and read as "no leads": say so instead.
+      setStatesError(`Not a US state: ${invalid.join(", ")}. Use two-letter codes such as AZ or CA.`);
+      return;
+    }
+    setStatesError(null);
     onApply({ ...draft, q: draft.q.trim(), zip: draft.zip.trim(), state: parseStates(statesText) });
   }
 
@@ -65,11 +74,17 @@ export function LeadsFilters({ filters, onApply, searchHint }: LeadsFiltersProps
             id={`${id}-state`}
             value={statesText}
             placeholder="AZ, CA"
-            aria-describedby={`${id}-state-hint`}
+            aria-describedby={statesError ? `${id}-state-error ${id}-state-hint` : `${id}-state-hint`}
+            aria-invalid={statesError ? true : undefined}
             onChange={(event) => {
               setStatesText(event.target.value);
             }}
           />
+          {statesError ? (
+            <p id={`${id}-state-error`} role="alert" className="text-xs text-destructive">
+              {statesError}
+            </p>
+          ) : null}
           <FieldHint id={`${id}-state-hint`}>Two-letter codes, separated by commas.</FieldHint>
         </div>
         <div className="space-y-1.5">

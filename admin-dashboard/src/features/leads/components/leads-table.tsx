@@ -51,7 +51,7 @@ interface LeadsTableProps {
 export function LeadsTable({ leads, sort, onSort, listSearch, busy }: LeadsTableProps) {
   return (
     <div className="overflow-x-auto rounded-lg border bg-card shadow-xs">
-      <table aria-busy={busy} className={cn("w-full text-left text-sm", busy && "opacity-60")}>
+      <table aria-busy={busy} className={cn("stack-table w-full text-left text-sm", busy && "opacity-60")}>
         <caption className="sr-only">Leads</caption>
         <thead className="text-xs text-muted-foreground">
           <tr className="border-b">
@@ -80,23 +80,23 @@ export function LeadsTable({ leads, sort, onSort, listSearch, busy }: LeadsTable
                   <span className="ml-1 text-xs font-normal text-muted-foreground">({lead.submission_count}×)</span>
                 ) : null}
               </th>
-              <td className="py-2 pr-4">
-                <p className="break-words">{lead.email}</p>
+              <td data-label="Contact" className="py-2 pr-4">
+                <p className="break-all">{lead.email}</p>
                 <p className="text-xs text-muted-foreground tabular-nums">{lead.phone}</p>
               </td>
-              <td className="py-2 pr-4 whitespace-nowrap">
+              <td data-label="Location" className="py-2 pr-4">
                 {lead.city ? `${lead.city}, ` : ""}
                 {lead.state} {lead.zip_code}
               </td>
-              <td className="py-2 pr-4 whitespace-nowrap tabular-nums">
+              <td data-label="Score" className="py-2 pr-4 whitespace-nowrap tabular-nums">
                 {lead.score} <TierBadge tier={lead.tier} />
               </td>
-              <td className="py-2 pr-4">
+              <td data-label="Status" className="py-2 pr-4">
                 <StatusBadge status={lead.status} />
               </td>
-              <td className="py-2 pr-4">{sourceLabel(lead.source)}</td>
-              <td className="py-2 pr-4 tabular-nums">{formatCents(lead.monthly_bill_cents)}</td>
-              <td className="py-2 pr-4 whitespace-nowrap">
+              <td data-label="Source" className="py-2 pr-4">{sourceLabel(lead.source)}</td>
+              <td data-label="Bill" className="py-2 pr-4 tabular-nums">{formatCents(lead.monthly_bill_cents)}</td>
+              <td data-label="Created" className="py-2 pr-4">
                 <time dateTime={lead.created_at}>{formatDateTime(lead.created_at)}</time>
               </td>
             </tr>

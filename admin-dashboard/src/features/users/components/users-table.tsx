@@ -48,7 +48,7 @@ function UserRow({ user, isSelf, onResult }: UserRowProps) {
         <span className="break-all">{user.email}</span>
         {isSelf ? <span className="ml-1 text-xs font-normal text-muted-foreground">(you)</span> : null}
       </th>
-      <td className="py-2 pr-4">
+      <td data-label="Role" className="py-2 pr-4">
         <div className="flex items-center gap-2">
           <label htmlFor={`${id}-role`} className="sr-only">
             Role of {user.email}
@@ -57,7 +57,8 @@ function UserRow({ user, isSelf, onResult }: UserRowProps) {
             id={`${id}-role`}
             className="w-32"
             value={role}
-            disabled={update.isPending}
+            disabled={update.isPending || isSelf}
+            aria-describedby={isSelf ? `${id}-self` : undefined}
             onChange={(event) => {
               if (isRole(event.target.value)) setRole(event.target.value);
             }}
@@ -82,12 +83,18 @@ function UserRow({ user, isSelf, onResult }: UserRowProps) {
           ) : null}
         </div>
       </td>
-      <td className="py-2 pr-4">
+      <td data-label="Status" className="py-2 pr-4">
         <Badge tone={user.is_active ? "success" : "neutral"}>{user.is_active ? "Active" : "Disabled"}</Badge>
       </td>
-      <td className="py-2 pr-4 whitespace-nowrap">{user.last_login_at ? formatDateTime(user.last_login_at) : "Never"}</td>
-      <td className="py-2 pr-4 whitespace-nowrap">{formatDateTime(user.created_at)}</td>
+      <td data-label="Last sign-in" className="py-2 pr-4 whitespace-nowrap">{user.last_login_at ? formatDateTime(user.last_login_at) : "Never"}</td>
+      <td data-label="Created" className="py-2 pr-4 whitespace-nowrap">{formatDateTime(user.created_at)}</td>
       <td className="py-2 pr-4 text-right">
+        {isSelf ? (
+          // The API refuses too (409 self_change): it would sign them out with nobody to undo it.
+          <p id={`${id}-self`} className="text-xs text-muted-foreground">
+            Another admin must change your own role or status.
+          </p>
+        ) : (
         <Button
           variant="outline"
           size="sm"
@@ -99,6 +106,7 @@ function UserRow({ user, isSelf, onResult }: UserRowProps) {
         >
           {update.isPending ? "Saving…" : user.is_active ? "Disable" : "Enable"}
         </Button>
+        )}
       </td>
     </tr>
   );
@@ -107,7 +115,7 @@ function UserRow({ user, isSelf, onResult }: UserRowProps) {
 export function UsersTable({ users, currentUserId, onResult }: { users: readonly AdminUser[]; currentUserId: string; onResult: (result: UserActionResult) => void }) {
   return (
     <div className="overflow-x-auto rounded-lg border bg-card shadow-xs">
-      <table className="w-full text-left text-sm">
+      <table className="stack-table w-full text-left text-sm">
         <caption className="sr-only">Dashboard users</caption>
         <thead className="text-xs text-muted-foreground">
           <tr className="border-b">

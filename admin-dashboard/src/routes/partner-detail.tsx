@@ -1,0 +1,1 @@
+export { PartnerDetailPage as Component } from "@/features/partners/partner-detail-page";

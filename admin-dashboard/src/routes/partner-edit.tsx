@@ -1,0 +1,1 @@
+export { PartnerEditPage as Component } from "@/features/partners/partner-edit-page";

@@ -1,0 +1,1 @@
+export { PartnerNewPage as Component } from "@/features/partners/partner-edit-page";

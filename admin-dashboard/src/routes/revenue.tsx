@@ -1,0 +1,1 @@
+export { RevenuePage as Component } from "@/features/analytics/revenue-page";

@@ -1,0 +1,1 @@
+export { SystemPage as Component } from "@/features/analytics/system-page";
