@@ -18,8 +18,11 @@ from typing import Any, NamedTuple
 
 HIDDEN_ADDRESS = "*** (hidden)"
 
-# No "*" in the local part: an already masked address (j***@e***.com) stays as it is.
-_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+# "*" is a valid local-part character (hypothesis found "*@A.bg" in a UTM tag unmasked);
+# an already masked address (j***@e***.com) stays as it is: its domain runs into a "*".
+_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?![A-Za-z0-9*-])"
+)
 # US-style numbers in any common punctuation: +1 602 555 0142, (602) 555-0142, 6025550142.
 _PHONE = re.compile(r"(?<![\w*])(?:\+?1[\s.\-]*)?\(?\d{3}\)?[\s.\-]*\d{3}[\s.\-]*\d{4}(?!\w)")
 _DIGITS = re.compile(r"\D")
