@@ -23,6 +23,7 @@ import heapq
 import itertools
 import random
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -31,7 +32,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.analytics import rollups
+from app.analytics import events, rollups
+from app.analytics.models import FunnelDaily
 from app.conversation.models import Conversation
 from app.conversation.service import Client, start_conversation
 from app.core.config import Settings
@@ -181,6 +183,7 @@ class Summary:
     returns_filed: int = 0
     returns_accepted: int = 0
     outcomes: int = 0
+    site_visits: int = 0
     days: int = 0
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -188,6 +191,7 @@ class Summary:
         return [
             f"partners           {self.partners} (API keys {self.api_keys}, "
             f"webhook endpoints {self.webhook_endpoints}, disabled)",
+            f"site visits        {self.site_visits} (funnel steps as the site reports them)",
             f"conversations      {self.conversations}",
             f"leads              {self.leads} ({self.unqualified} unqualified)",
             f"sold leads         {self.sold_leads} in {self.sales} sales, "
@@ -242,6 +246,19 @@ async def reset(session: AsyncSession) -> dict[str, int]:
             )
         ).all()
     )
+    # The site's funnel counts are per day, not per visitor: the days the demo's chats
+    # covered lose theirs (a development database's own visits on those days with them).
+    demo_days = {
+        created.date()
+        for created in await session.scalars(
+            sa.select(Conversation.created_at).where(Conversation.user_agent == DEMO_USER_AGENT)
+        )
+    }
+    if demo_days:
+        result = await session.execute(sa.delete(FunnelDaily).where(FunnelDaily.day.in_(demo_days)))
+        funnel_rows = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    else:
+        funnel_rows = 0
     # The analytics rollups lose what the demo leads added (the raw rows go below).
     demo_rollups = await rollups.recompute(session, sorted(doomed["leads"]))
     await rollups.apply(session, rollups.merge({}, demo_rollups, sign=-1))
@@ -281,6 +298,8 @@ async def reset(session: AsyncSession) -> dict[str, int]:
         await session.execute(
             sa.delete(OutboxEvent).where(OutboxEvent.key.in_(lead_keys[chunk : chunk + 500]))
         )
+    if funnel_rows:
+        deleted[FunnelDaily.__tablename__] = funnel_rows
     return deleted
 
 
@@ -301,6 +320,9 @@ class _Seeder:
         self.database = database
         self.settings = settings
         self.rng = rng
+        # The site's funnel steps draw from their own generator: the business the seed
+        # makes (leads, sales, returns) stays the same for a seed with or without them.
+        self.funnel_rng = random.Random(hash(rng.getstate()))  # noqa: S311 - demo data
         self.progress = progress
         self.summary = Summary()
         self.partners: dict[uuid.UUID, str] = {}
@@ -385,7 +407,9 @@ class _Seeder:
                 now=at,
             )
         self.summary.conversations += 1
-        if rng.random() > 0.45:  # most chats end before a lead
+        leaves = rng.random() > 0.45  # most chats end before a lead
+        await self.site_steps(at, details.utm, lead=not leaves)
+        if leaves:
             return
         max_buyers = rng.choice([1, 3, 3, 3])
         text = disclosure(max_buyers)
@@ -427,6 +451,26 @@ class _Seeder:
                 self._later(sold_at + timedelta(hours=rng.randint(6, 120)), "return", sale_id)
             elif rng.random() < 0.55:
                 self._later(sold_at + timedelta(days=rng.randint(1, 20)), "outcome", sale_id)
+
+    async def site_steps(self, at: datetime, utm: dict[str, Any], *, lead: bool) -> None:
+        """What the public site would have reported for this visit (POST /events): the
+        visit and the chat, most see an estimate, a lead gave contact and consent; some
+        other visitors leave at once."""
+        rng = self.funnel_rng
+        steps = ["visit", "chat_started"]
+        if lead or rng.random() < 0.75:
+            steps.append("estimate_shown")
+        if lead:
+            steps += ["contact_given", "consented"]
+        source, campaign = (
+            rollups.label(utm.get("utm_source")),
+            rollups.label(utm.get("utm_campaign")),
+        )
+        counts = Counter((step, source, campaign) for step in steps)
+        counts[("visit", source, campaign)] += rng.choice([0, 0, 1, 1, 2])  # bounced visits
+        self.summary.site_visits += counts[("visit", source, campaign)]
+        async with self.database.transaction() as session:
+            await events.add_counts(session, at.date(), counts)
 
     def _later(self, when: datetime, what: str, *args: Any) -> None:
         heapq.heappush(self.later, (when, next(self.order), what, args))

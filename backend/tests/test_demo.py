@@ -61,6 +61,22 @@ def assert_rollups_add_up(data_dir: Path) -> None:
         ), table
 
 
+def funnel(data_dir: Path) -> dict[str, int]:
+    return dict(rows(data_dir, "SELECT step, sum(count) FROM analytics_funnel_daily GROUP BY step"))
+
+
+def assert_funnel_tells_the_story(data_dir: Path) -> None:
+    """The site's steps as the public site would have reported them: every chat started
+    after a visit, every lead gave contact details and consent, and some saw an estimate."""
+    steps = funnel(data_dir)
+    [(chats,)] = rows(data_dir, "SELECT count(*) FROM conversations")
+    [(leads,)] = rows(data_dir, "SELECT count(*) FROM leads")
+    assert steps["chat_started"] == chats
+    assert steps["visit"] >= chats
+    assert leads <= steps["estimate_shown"] <= chats
+    assert steps["contact_given"] == steps["consented"] == leads
+
+
 def test_the_seed_makes_a_consistent_business(seeded: tuple[Path, str]) -> None:
     data_dir, out = seeded
     assert "partners           5" in out and "done:" in out
@@ -92,6 +108,8 @@ def test_the_seed_makes_a_consistent_business(seeded: tuple[Path, str]) -> None:
     waiting = rows(data_dir, "SELECT DISTINCT topic FROM outbox_events WHERE processed_at IS NULL")
     assert waiting in ([], [("lead.sold",)])
     assert_rollups_add_up(data_dir)
+    assert_funnel_tells_the_story(data_dir)
+    assert f"site visits        {funnel(data_dir)['visit']} " in out
 
 
 def test_a_second_seed_needs_reset(seeded: tuple[Path, str]) -> None:
@@ -109,6 +127,7 @@ def test_a_second_seed_needs_reset(seeded: tuple[Path, str]) -> None:
     )
     assert orphans == 0
     assert_rollups_add_up(data_dir)  # the deleted demo leads left the rollups too
+    assert_funnel_tells_the_story(data_dir)  # and their days' funnel counts went with them
 
 
 def test_refused_outside_development(tmp_path: Path) -> None:

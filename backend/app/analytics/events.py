@@ -69,18 +69,26 @@ async def record(
             if not await _first_visit(session, day, session_hash(secret, day, batch.session)):
                 continue
         counts[(step, label(event.source), label(event.campaign))] += 1
-    if counts:
-        rows = [
-            {"day": day, "step": step, "source": source, "campaign": campaign, "count": count}
-            for (step, source, campaign), count in sorted(counts.items())
-        ]
-        statement = _insert(session)(FunnelDaily).values(rows)
-        statement = statement.on_conflict_do_update(
-            index_elements=["day", "step", "source", "campaign"],
-            set_={"count": FunnelDaily.count + statement.excluded["count"]},
-        )
-        await session.execute(statement)
+    await add_counts(session, day, counts)
     return len(batch.events)
+
+
+async def add_counts(
+    session: AsyncSession, day: date, counts: Counter[tuple[str, str, str]]
+) -> None:
+    """Add ``counts`` ((step, source label, campaign label) -> n) to ``day``'s funnel."""
+    if not counts:
+        return
+    rows = [
+        {"day": day, "step": step, "source": source, "campaign": campaign, "count": count}
+        for (step, source, campaign), count in sorted(counts.items())
+    ]
+    statement = _insert(session)(FunnelDaily).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["day", "step", "source", "campaign"],
+        set_={"count": FunnelDaily.count + statement.excluded["count"]},
+    )
+    await session.execute(statement)
 
 
 async def forget_visits(session: AsyncSession, before: date) -> int:
