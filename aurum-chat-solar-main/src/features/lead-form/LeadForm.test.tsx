@@ -115,6 +115,41 @@ async function openForm() {
 }
 
 describe('the lead form at /get-quote', () => {
+  it("lets the homeowner choose how many installers may call, and sends that choice's version", async () => {
+    const one = { max_buyers: 1, text: 'Only one installer may contact you.', version: 'v-one' };
+    const three = { max_buyers: 3, text: CONSENT_DISCLOSURE, version: CONSENT_VERSION };
+    const sent: Request[] = [];
+    stubFetch((request) => Promise.resolve(answer(request)));
+    function answer(request: Request): Response {
+      const route = describeRequest(request);
+      if (route === DISCLOSURE) {
+        return jsonResponse({
+          text: CONSENT_DISCLOSURE,
+          version: CONSENT_VERSION,
+          max_buyers: 3,
+          choices: [one, three],
+        });
+      }
+      if (route === ESTIMATE) return jsonResponse(PHOENIX_ESTIMATE);
+      if (route !== CREATE) throw new Error(`Unexpected request: ${route}`);
+      sent.push(request.clone());
+      return jsonResponse(RECEIPT, 201);
+    }
+    const { user } = await openForm();
+    await fillValidForm(user);
+    const group = screen.getByRole('group', { name: 'How many installers may contact you?' });
+    expect(within(group).getByRole('radio', { name: 'Up to 3 installers' })).toBeChecked();
+    await user.click(within(group).getByRole('radio', { name: 'Only 1 installer' }));
+    // The agreement was to the other text: it must be given again for this one.
+    const checkbox = screen.getByRole('checkbox', { name: /I agree to be contacted/ });
+    expect(checkbox).not.toBeChecked();
+    expect(checkbox).toHaveAccessibleDescription(one.text);
+    await user.click(checkbox);
+    await user.click(submitButton());
+    await screen.findByRole('heading', { level: 1, name: 'Thank you, Jane: your request is in' });
+    expect(((await sent[0]?.json()) as { consent_version: string }).consent_version).toBe('v-one');
+  });
+
   it('asks about the home first, and shows the consent text by its checkbox at the last step', async () => {
     stubLeadApi();
     const { user } = await openForm();

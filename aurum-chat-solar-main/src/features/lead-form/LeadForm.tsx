@@ -167,6 +167,12 @@ function describeFailure(error: unknown): { fields: FieldErrors; problem: FormPr
 
 export function LeadForm({ onSubmitted }: { onSubmitted: (submitted: Submitted) => void }) {
   const disclosure = useQuery(consentDisclosureQuery);
+  /** How many installers may contact the homeowner (null: the most, the default). */
+  const [buyers, setBuyers] = useState<number | null>(null);
+  const choices = disclosure.data?.choices ?? [];
+  const chosen = choices.find((choice) => choice.max_buyers === buyers) ?? choices.at(-1);
+  const consentText = chosen?.text ?? disclosure.data?.text;
+  const consentVersion = chosen?.version ?? disclosure.data?.version;
   const search = useSearch();
   const [values, setValues] = useState<LeadFormValues>(EMPTY_LEAD_FORM);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -241,8 +247,8 @@ export function LeadForm({ onSubmitted }: { onSubmitted: (submitted: Submitted) 
   }
 
   function send() {
-    if (!disclosure.data || submission.isPending) return;
-    const body = toLeadCreate(values, disclosure.data.version, readUtm(search));
+    if (!consentVersion || submission.isPending) return;
+    const body = toLeadCreate(values, consentVersion, readUtm(search));
     const request = JSON.stringify(body);
     // A retry of the same answers reuses the key, so the API returns the first result
     // instead of saving the request twice; changed answers are a new submission.
@@ -533,11 +539,37 @@ export function LeadForm({ onSubmitted }: { onSubmitted: (submitted: Submitted) 
             )}
             {disclosure.data && (
               <>
+                {choices.length > 1 && (
+                  <fieldset className="mt-3">
+                    <legend className="font-semibold">How many installers may contact you?</legend>
+                    <div className="mt-2 flex flex-wrap gap-x-5 gap-y-2">
+                      {choices.map((choice) => (
+                        <label key={choice.max_buyers} className="flex items-center gap-2">
+                          <input
+                            type="radio"
+                            name={`${consentId}-buyers`}
+                            value={choice.max_buyers}
+                            checked={choice === chosen}
+                            onChange={() => {
+                              setBuyers(choice.max_buyers);
+                              // The agreement is to the text shown: a new text asks again.
+                              update('consent', false);
+                            }}
+                            className="size-4 accent-aurum-700"
+                          />
+                          {choice.max_buyers === 1
+                            ? 'Only 1 installer'
+                            : `Up to ${String(choice.max_buyers)} installers`}
+                        </label>
+                      ))}
+                    </div>
+                  </fieldset>
+                )}
                 <p
                   id={disclosureId}
                   className="mt-3 rounded-lg border border-aurum-200 bg-aurum-50 p-4 whitespace-pre-wrap text-ink"
                 >
-                  {disclosure.data.text}
+                  {consentText}
                 </p>
                 <LegalLinks className="mt-2" />
                 <div className="mt-4 flex items-start gap-3">
