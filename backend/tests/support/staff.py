@@ -71,6 +71,8 @@ class TestClient(httpx.AsyncClient):
     cookie comes back like in a browser, sending the ``Origin`` a browser on the admin
     dashboard sends."""
 
+    __test__ = False  # a helper, not a test class (pytest collects Test* names)
+
     def __init__(self, app: FastAPI, ip: str, **kwargs: Any) -> None:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(ip, 51000))
         headers = {"Origin": DASHBOARD_ORIGIN, **kwargs.pop("headers", {})}
