@@ -24,9 +24,11 @@ const STREAMED_EXPORT = /^request failed: GET \S+\/api\/v1\/admin\/leads\/export
 // the page before had only just started.
 const CANCELLED_FAVICON = /^request failed: GET \S+\/favicon\.svg \(net::ERR_ABORTED\)$/;
 
-// Leaving the overview cancels its readiness check and analytics requests, and closes its
-// live feed's stream.
-const LEFT_OVERVIEW = /^request failed: (GET|POST) \S+\/(health\/ready|api\/v1\/admin\/(analytics|events)\S*) \(net::ERR_ABORTED\)$/;
+// Leaving the overview cancels its readiness check and analytics requests, the lazy chart
+// chunks it was still fetching (a chunk that really failed would answer an error status and
+// leave the page broken, which the page checks see), and closes its live feed's stream.
+const LEFT_OVERVIEW =
+  /^request failed: (GET|POST) \S+\/(health\/ready|api\/v1\/admin\/(analytics|events)\S*|assets\/\S+\.(js|css)) \(net::ERR_ABORTED\)$/;
 
 function realProblems(problems) {
   return problems.filter(
