@@ -34,7 +34,14 @@ export async function openPage(browser, options = {}) {
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("requestfailed", (request) => {
-    problems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`);
+    const reason = request.failure()?.errorText;
+    // net::ERR_ABORTED is Chromium's word for a request the page itself gave up: a fetch or
+    // lazy chunk cancelled by leaving the page (how early depends on the machine's load), a
+    // keepalive beacon sent while unloading, a stream read to its end. A request that really
+    // failed answers an error status or breaks the page, which the console and page checks
+    // and each test's own assertions see; refused connections and the like still count here.
+    if (reason === "net::ERR_ABORTED") return;
+    problems.push(`request failed: ${request.method()} ${request.url()} (${reason})`);
   });
   return { context, page, problems };
 }
