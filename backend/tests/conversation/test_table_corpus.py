@@ -39,16 +39,7 @@ KNOWN_GAPS = {
 }
 
 
-def _cases() -> list[blind_corpus.Case]:
-    original = blind_corpus.CORPUS
-    blind_corpus.CORPUS = TABLE
-    try:
-        return blind_corpus.load()
-    finally:
-        blind_corpus.CORPUS = original
-
-
-CASES = _cases()
+CASES = blind_corpus.load(TABLE)
 _ZIPS = reference_data().zips
 
 
@@ -63,19 +54,7 @@ def test_the_table_is_large_and_every_gap_is_a_case() -> None:
     assert set(KNOWN_GAPS) <= ids
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(
-            case,
-            id=case.id,
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[case.id])]
-            if case.id in KNOWN_GAPS
-            else [],
-        )
-        for case in CASES
-    ],
-)
+@pytest.mark.parametrize("case", blind_corpus.table(CASES, KNOWN_GAPS))
 def test_table_case(case: blind_corpus.Case) -> None:
     extraction = understand(case.message, case.awaiting, zip_is_known=_zip_is_known)
     assert blind_corpus.problems(case, extraction) == [], f"{case.message!r} ({case.note})"
